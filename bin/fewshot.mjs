@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// The CLI is TypeScript run through tsx, so the repo needs no build step before it works.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('../src/cli/main.ts');

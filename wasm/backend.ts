@@ -1,0 +1,159 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+// The emscripten glue of the non-threaded build serves both the plain and the SIMD binary.
+import wasmFactoryImport from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm.js';
+import { WasmInitError } from './errors';
+import type { Runtime } from './errors';
+
+/** What the live backend is, as reported by `/healthz` and `runtimeInfo()`. */
+export interface BackendInfo {
+  backend: string;
+  simd: boolean;
+  threads: number;
+  runtime: Runtime;
+  file: string;
+  initMs: number;
+}
+
+/** How to obtain the compiled tfjs wasm module in the current runtime. */
+export interface WasmSource {
+  runtime: Runtime;
+  /** Human-readable name of the file (path or URL) for error messages. */
+  file: string;
+  /** Whether this file is the SIMD build. */
+  simd: boolean;
+  /** Produces the compiled module; never compiles in runtimes that forbid it (workerd). */
+  module: () => Promise<WebAssembly.Module>;
+}
+
+const REQUIRED_EXPORTS = ['init', 'init_with_threads_count', 'get_threads_count', 'register_tensor', 'dispose_data', 'dispose', 'memory'];
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+type Factory = (config: Record<string, unknown>) => Promise<EmscriptenModule>;
+interface EmscriptenModule {
+  cwrap: (name: string, ret: string | null, args: string[]) => (...a: number[]) => unknown;
+  tfjs?: unknown;
+}
+
+let current: Promise<BackendInfo> | undefined;
+let info: BackendInfo | undefined;
+
+function factory(): Factory {
+  const m = wasmFactoryImport as unknown as Factory | { default: Factory };
+  return typeof m === 'function' ? m : m.default;
+}
+
+/** The emscripten glue picks its Node code path when it sees `process`; outside Node that path breaks. */
+function withoutNodeGlobals<T>(runtime: Runtime, fn: () => T): T {
+  if (runtime === 'node') return fn();
+  const g = globalThis as { process?: unknown };
+  const saved = g.process;
+  let hidden = false;
+  try {
+    g.process = undefined;
+    hidden = true;
+  } catch {
+    // a non-writable process: the glue will still take the browser path if `process.versions.node` is absent
+  }
+  try {
+    return fn();
+  } finally {
+    if (hidden) g.process = saved;
+  }
+}
+
+async function instantiate(source: WasmSource, module: WebAssembly.Module): Promise<EmscriptenModule> {
+  const exported = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
+  const missing = REQUIRED_EXPORTS.filter((n) => !exported.has(n));
+  if (missing.length > 0) throw new Error(`not a tfjs-backend-wasm module (missing exports: ${missing.join(', ')})`);
+  let aborted: ((reason: string) => void) | undefined;
+  const abortedP = new Promise<never>((_, reject) => {
+    aborted = (reason) => reject(new Error(reason));
+  });
+  const config: Record<string, unknown> = {
+    instantiateWasm(imports: WebAssembly.Imports, receive: (i: WebAssembly.Instance, m: WebAssembly.Module) => void) {
+      WebAssembly.instantiate(module, imports).then(
+        (instance) => receive(instance, module),
+        (e: unknown) => aborted?.(`instantiate failed: ${String(e)}`),
+      );
+      return {};
+    },
+    onAbort: (what: unknown) => aborted?.(`aborted: ${String(what)}`),
+    locateFile: (p: string) => p,
+    print: () => {},
+    printErr: () => {},
+  };
+  const ready = withoutNodeGlobals(source.runtime, () => factory()(config));
+  const mod = await Promise.race([ready, abortedP]);
+  mod.tfjs = {
+    init: mod.cwrap('init', null, []),
+    initWithThreadsCount: mod.cwrap('init_with_threads_count', null, ['number']),
+    getThreadsCount: mod.cwrap('get_threads_count', 'number', []),
+    registerTensor: mod.cwrap('register_tensor', null, ['number', 'number', 'number']),
+    disposeData: mod.cwrap('dispose_data', null, ['number']),
+    dispose: mod.cwrap('dispose', null, []),
+  };
+  return mod;
+}
+
+function timeout(ms: number): { promise: Promise<never>; clear: () => void } {
+  let id: ReturnType<typeof setTimeout> | undefined;
+  const promise = new Promise<never>((_, reject) => {
+    id = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return { promise, clear: () => id !== undefined && clearTimeout(id) };
+}
+
+async function bringUp(source: WasmSource, timeoutMs: number): Promise<BackendInfo> {
+  const t0 = performance.now();
+  // Threads need workers and a threaded binary; none of our runtimes get them.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  tf.env().set('WASM_HAS_SIMD_SUPPORT', source.simd);
+  const limit = timeout(timeoutMs);
+  try {
+    const module = await Promise.race([source.module(), limit.promise]);
+    const emscripten = await Promise.race([instantiate(source, module), limit.promise]);
+    if (tf.findBackendFactory('wasm') != null) tf.removeBackend('wasm');
+    // tfjs's BackendWasm wants the emscripten module with the cwrapped `tfjs` table on it.
+    tf.registerBackend('wasm', () => new BackendWasm(emscripten as never), 3);
+    const ok = await Promise.race([tf.setBackend('wasm'), limit.promise]);
+    if (!ok || tf.getBackend() !== 'wasm') throw new Error('tf.setBackend("wasm") returned false');
+    const backend = tf.backend() as unknown as { wasm: { tfjs: { getThreadsCount: () => number } } };
+    return {
+      backend: tf.getBackend(),
+      simd: source.simd,
+      threads: backend.wasm.tfjs.getThreadsCount(),
+      runtime: source.runtime,
+      file: source.file,
+      initMs: performance.now() - t0,
+    };
+  } catch (e) {
+    throw e instanceof WasmInitError ? e : new WasmInitError(source.runtime, source.file, e instanceof Error ? e.message : String(e));
+  } finally {
+    limit.clear();
+  }
+}
+
+/**
+ * Brings up the tfjs wasm backend from `source` once per isolate/process and makes it current.
+ * Rejects with a `WasmInitError` (never hangs: `timeoutMs` bounds every stage).
+ */
+export function initWasmBackend(source: WasmSource, opts: { timeoutMs?: number; force?: boolean } = {}): Promise<BackendInfo> {
+  if (current && !opts.force) return current;
+  const attempt = bringUp(source, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS).then((i) => {
+    info = i;
+    return i;
+  });
+  // A failed attempt must not poison the isolate: the next call tries again.
+  current = attempt.catch((e: unknown) => {
+    current = undefined;
+    throw e;
+  });
+  return current;
+}
+
+/** The live backend's report, or undefined before a successful init. */
+export function backendInfo(): BackendInfo | undefined {
+  if (!info) return undefined;
+  return { ...info, backend: tf.getBackend() };
+}

@@ -1,0 +1,22 @@
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { initWasmBackend } from './backend';
+import type { BackendInfo, WasmSource } from './backend';
+
+/** A WasmSource that fetches and compiles the SIMD binary from a URL the page serves. */
+export function browserSource(wasmUrl: string): WasmSource {
+  return {
+    runtime: 'browser',
+    file: wasmUrl,
+    simd: true,
+    module: async () => {
+      const res = await fetch(wasmUrl, { credentials: 'same-origin' });
+      if (!res.ok) throw new Error(`HTTP ${res.status} fetching the wasm binary`);
+      return WebAssembly.compile(await res.arrayBuffer());
+    },
+  };
+}
+
+/** Brings up the SIMD wasm backend in a browser or webview; the page's CSP must allow 'wasm-unsafe-eval'. */
+export function initBrowserBackend(wasmUrl: string, opts: { timeoutMs?: number; force?: boolean } = {}): Promise<BackendInfo> {
+  return initWasmBackend(browserSource(wasmUrl), opts);
+}
