@@ -1,0 +1,113 @@
+/**
+ * The model spec: a serialisable description of a network as a body (feature extractor, frozen at
+ * the edge) and a head (adapted per user). Shared by the bundle format, the engine and training.
+ *
+ * Parameter naming: every trainable or stored tensor is `<part>/<layer name>/<param>`, e.g.
+ * `body/conv1/kernel`, `head/out/bias`, `body/bn1/movingMean`. Meta-SGD learned learning rates are
+ * stored as `lr/<parameter name>` with the parameter's shape.
+ */
+export type TaskKind = 'classification' | 'regression';
+
+export type Padding = 'same' | 'valid';
+
+/** Dense: `kernel` [in, units], `bias` [units]. `units: 'ways'` = the number of classes of the support set. */
+export interface DenseLayer {
+  kind: 'dense';
+  name: string;
+  units: number | 'ways';
+}
+
+/** Conv2d (NHWC): `kernel` [k, k, inChannels, filters], `bias` [filters]. */
+export interface Conv2dLayer {
+  kind: 'conv2d';
+  name: string;
+  filters: number;
+  kernelSize: number;
+  strides?: number;
+  padding?: Padding;
+}
+
+export interface MaxPoolLayer {
+  kind: 'maxPool';
+  size: number;
+  strides?: number;
+  padding?: Padding;
+}
+
+/** Batch norm with stored statistics: `gamma`, `beta`, `movingMean`, `movingVariance` [channels]. */
+export interface BatchNormLayer {
+  kind: 'batchNorm';
+  name: string;
+  epsilon?: number;
+}
+
+export interface ActivationLayer {
+  kind: 'relu' | 'flatten' | 'identity';
+}
+
+export type Layer = DenseLayer | Conv2dLayer | MaxPoolLayer | BatchNormLayer | ActivationLayer;
+
+export interface ModelSpec {
+  /** Shape of one example without the batch dim, e.g. [28, 28, 1] or [1]; inputs arrive flattened row-major. */
+  inputShape: number[];
+  task: TaskKind;
+  body: Layer[];
+  head: Layer[];
+}
+
+/** Which parameters the inner loop adapts: the head only (ANIL) or everything (MAML). */
+export type AdaptScope = 'head' | 'all';
+
+/** How the head is initialised before the inner loop. */
+export type HeadInit = 'learned' | 'prototype';
+
+/** How inner-loop learning rates are held: one scalar, or per-parameter tensors (Meta-SGD) `lr/<param>`. */
+export type LrMode = 'scalar' | 'per-parameter';
+
+export interface AdaptLimits {
+  minSteps: number;
+  maxSteps: number;
+  minLr: number;
+  maxLr: number;
+  maxClasses: number;
+  maxExamples: number;
+}
+
+export interface AdaptationDefaults {
+  scope: AdaptScope;
+  steps: number;
+  lr: number;
+  lrMode: LrMode;
+  headInit: HeadInit;
+  limits: AdaptLimits;
+  /** Label names of a learned (fixed-class) head, in output order. Absent for prototype heads. */
+  labels?: (string | number)[];
+}
+
+export interface Provenance {
+  algorithm: string;
+  dataset: string;
+  split?: string;
+  seed?: number;
+  date?: string;
+  command?: string;
+  metrics?: Record<string, number>;
+  [key: string]: unknown;
+}
+
+/** A tensor as plain data (what a bundle decodes to and what training writes). */
+export interface NamedTensor {
+  shape: number[];
+  data: Float32Array;
+}
+
+/** Everything the engine needs to run a model, independent of how it was stored. */
+export interface ModelData {
+  /** Content id: hex SHA-256 of the bundle's header + payload. */
+  id: string;
+  name: string;
+  spec: ModelSpec;
+  defaults: AdaptationDefaults;
+  provenance: Provenance;
+  tensors: Record<string, NamedTensor>;
+}
