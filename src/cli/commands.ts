@@ -6,14 +6,22 @@ export interface Command {
   run: (argv: string[]) => Promise<number>;
 }
 
-/** The registry of CLI commands; each later feature adds its entry here. */
+/** A command whose module is loaded only when it runs, so `fewshot --help` stays instant. */
+const lazy = (summary: string, load: () => Promise<{ command: Command }>): Command => ({
+  summary,
+  run: async (argv) => (await load()).command.run(argv),
+});
+
+/** The registry of CLI commands: one line per command, its body in its own file. */
 export const commands: Record<string, Command> = {
   doctor: {
     summary: 'bring up the SIMD wasm backend and print what it reports',
     run: async () => {
-      const info = await initNodeBackend();
-      process.stdout.write(`${JSON.stringify(info)}\n`);
+      process.stdout.write(`${JSON.stringify(await initNodeBackend())}\n`);
       return 0;
     },
   },
+  bundle: lazy('inspect | verify | quantize | export | import-tfjs a weight bundle', () => import('./bundle-command')),
+  adapt: lazy('adapt a bundle\'s head to a support set, write head.json', () => import('./adapt-command')),
+  predict: lazy('predict with a bundle and an adapted head', () => import('./predict-command')),
 };
