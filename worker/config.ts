@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
+
+/** Operator settings from wrangler.toml `[vars]` (strings there); every one has a safe default. */
+const ConfigSchema = z.object({
+  HEAD_TTL_SECONDS: int(604_800, 60, 31_536_000),
+  HEAD_CACHE_TTL_SECONDS: int(60, 30, 86_400),
+  MAX_BODY_BYTES: int(2_000_000, 1_024, 25_000_000),
+  MAX_SUPPORT_EXAMPLES: int(500, 1, 10_000),
+  MAX_CLASSES: int(50, 2, 1_000),
+  MAX_PREDICT_INPUTS: int(256, 1, 10_000),
+  MAX_STEPS: int(100, 0, 10_000),
+  MIN_LR: z.coerce.number().positive().default(1e-5),
+  MAX_LR: z.coerce.number().positive().default(10),
+  MAX_USER_LENGTH: int(128, 1, 256),
+});
+
+/** Resolved operator limits and TTLs. */
+export type Config = z.infer<typeof ConfigSchema>;
+
+let cached: { source: unknown; config: Config } | undefined;
+
+/** Parses the worker's vars once per isolate (a bad var is a deploy error, reported on every request). */
+export function readConfig(env: Record<string, unknown>): Config {
+  if (cached?.source === env) return cached.config;
+  const vars = Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === 'string'));
+  const config = ConfigSchema.parse(vars);
+  cached = { source: env, config };
+  return config;
+}

@@ -1,0 +1,75 @@
+import { adapt } from '../../src/engine/index';
+import { decodeHead, encodeHead } from '../../src/head/codec';
+import { headIdFor } from '../../src/head/head-id';
+import { engineCall } from '../engine-errors';
+import type { Head } from '../../src/head/head';
+import type { SupportSet } from '../../src/engine/index';
+import type { ReadyModel } from '../models/registry';
+import type { HeadStore, HeadMetadata } from './store';
+
+export type CacheStatus = 'hit' | 'miss' | 'unavailable';
+
+export interface ResolvedHead {
+  headId: string;
+  head: Head;
+  cache: CacheStatus;
+  /** True when this request ran the inner loop. */
+  adapted: boolean;
+  steps: number;
+  lr: number;
+  loss: { before: number | null; after: number | null };
+}
+
+export interface TimingHooks {
+  measure<T>(name: string, fn: () => Promise<T>): Promise<T>;
+}
+
+/** Decodes a cached head; a head that fails to verify or belongs to another model version is a miss. */
+export async function readHead(store: HeadStore, tenant: string, m: ReadyModel, headId: string): Promise<{ status: CacheStatus; head?: Head; metadata?: HeadMetadata }> {
+  const got = await store.getHead(tenant, m.name, headId);
+  if (got.status !== 'hit') return { status: got.status };
+  try {
+    const head = await decodeHead(new Uint8Array(got.value.bytes));
+    if (head.modelId !== m.data.id) return { status: 'miss' };
+    return { status: 'hit', head, metadata: got.value.metadata };
+  } catch {
+    return { status: 'miss' };
+  }
+}
+
+/**
+ * The content-addressed adapt: the same model + support + options is a cache hit that runs nothing
+ * and writes nothing; a miss runs the inner loop and stores the head (best effort: a KV fault makes
+ * the answer say `cache: "unavailable"`, never fail the request).
+ */
+export async function adaptCached(
+  store: HeadStore,
+  tenant: string,
+  m: ReadyModel,
+  support: SupportSet,
+  opts: { steps?: number; lr?: number; user?: string },
+  timing: TimingHooks,
+): Promise<ResolvedHead> {
+  const steps = opts.steps ?? m.data.defaults.steps;
+  const lr = opts.lr ?? m.data.defaults.lr;
+  const headId = await headIdFor(m.data.id, support, { steps, lr });
+  const cached = await timing.measure('kv-read', () => readHead(store, tenant, m, headId));
+  let resolved: ResolvedHead;
+  if (cached.head) {
+    const md = cached.metadata ?? {};
+    resolved = { headId, head: cached.head, cache: 'hit', adapted: false, steps, lr, loss: { before: md.lossBefore ?? null, after: md.lossAfter ?? null } };
+  } else {
+    const result = await timing.measure('adapt', async () => engineCall(() => adapt(m.model, support, { steps, lr })));
+    const bytes = await encodeHead(result.head);
+    const metadata: HeadMetadata = { steps, lr, lossBefore: result.loss.before, lossAfter: result.loss.after, createdAt: Date.now() };
+    const stored = cached.status === 'unavailable' ? false : await timing.measure('kv-write', () => store.putHead(tenant, m.name, headId, bytes, metadata));
+    resolved = { headId, head: result.head, cache: stored ? 'miss' : 'unavailable', adapted: true, steps, lr, loss: result.loss };
+  }
+  if (opts.user !== undefined && resolved.cache !== 'unavailable') {
+    const pointer = await store.getPointer(tenant, m.name, opts.user);
+    const prev = pointer.status === 'hit' ? pointer.value : undefined;
+    const wrote = pointer.status === 'unavailable' ? 'unavailable' : await store.pointUser(tenant, m.name, opts.user, headId, prev);
+    if (wrote === 'unavailable') resolved.cache = 'unavailable';
+  }
+  return resolved;
+}

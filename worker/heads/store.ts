@@ -1,0 +1,123 @@
+import { headKey, userKey } from './keys';
+import type { KvLike } from './kv-like';
+
+/** A user's pointer: the latest head and every head they created (for deletion). */
+export interface UserPointer {
+  latest: string;
+  heads: string[];
+}
+
+/** Small facts kept in KV metadata beside a head (KV metadata ≤ 1 KiB: no labels here). */
+export interface HeadMetadata {
+  steps?: number;
+  lr?: number;
+  lossBefore?: number;
+  lossAfter?: number;
+  createdAt?: number;
+}
+
+export interface StoredHead {
+  bytes: ArrayBuffer;
+  metadata: HeadMetadata;
+}
+
+export type CacheRead<T> = { status: 'hit'; value: T } | { status: 'miss' } | { status: 'unavailable'; reason: string };
+
+export interface HeadStoreOptions {
+  ttlSeconds: number;
+  cacheTtlSeconds: number;
+  /** KV calls slower than this count as unavailable: a cache must never hold a request hostage. */
+  timeoutMs?: number;
+  /** Heads remembered per user pointer; older ones expire by TTL. */
+  maxHeadsPerUser?: number;
+}
+
+const POINTER_MAX = 32;
+
+async function bounded<T>(p: Promise<T>, ms: number): Promise<T> {
+  let id: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    id = setTimeout(() => reject(new Error(`KV timed out after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([p, limit]);
+  } finally {
+    if (id !== undefined) clearTimeout(id);
+  }
+}
+
+const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+function isPointer(v: unknown): v is UserPointer {
+  if (typeof v !== 'object' || v === null) return false;
+  const p = v as Record<string, unknown>;
+  return typeof p.latest === 'string' && Array.isArray(p.heads) && p.heads.every((h) => typeof h === 'string');
+}
+
+/** The tenant-scoped head cache over KV; every failure degrades to 'unavailable', never throws. */
+export class HeadStore {
+  private readonly timeoutMs: number;
+  constructor(
+    private readonly kv: KvLike,
+    private readonly opts: HeadStoreOptions,
+  ) {
+    this.timeoutMs = opts.timeoutMs ?? 2_000;
+  }
+
+  /** Reads a head's bytes and the metadata stored with them. */
+  async getHead(tenant: string, model: string, headId: string): Promise<CacheRead<StoredHead>> {
+    try {
+      const key = headKey(tenant, model, headId);
+      const v = await bounded(this.kv.getWithMetadata<HeadMetadata>(key, { type: 'arrayBuffer', cacheTtl: this.opts.cacheTtlSeconds }), this.timeoutMs);
+      return v.value ? { status: 'hit', value: { bytes: v.value, metadata: v.metadata ?? {} } } : { status: 'miss' };
+    } catch (e) {
+      return { status: 'unavailable', reason: reason(e) };
+    }
+  }
+
+  /** Stores a head's bytes with the configured TTL. */
+  async putHead(tenant: string, model: string, headId: string, bytes: Uint8Array, metadata: HeadMetadata): Promise<boolean> {
+    try {
+      const copy = bytes.slice().buffer;
+      await bounded(this.kv.put(headKey(tenant, model, headId), copy, { expirationTtl: this.opts.ttlSeconds, metadata }), this.timeoutMs);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Reads a user's pointer. */
+  async getPointer(tenant: string, model: string, user: string): Promise<CacheRead<UserPointer>> {
+    try {
+      const v = await bounded(this.kv.get(userKey(tenant, model, user), { type: 'json' }), this.timeoutMs);
+      if (v == null) return { status: 'miss' };
+      return isPointer(v) ? { status: 'hit', value: v } : { status: 'miss' };
+    } catch (e) {
+      return { status: 'unavailable', reason: reason(e) };
+    }
+  }
+
+  /** Points the user at `headId` unless they already point there (KV allows ~1 write/s per key). */
+  async pointUser(tenant: string, model: string, user: string, headId: string, previous?: UserPointer): Promise<'unchanged' | 'written' | 'unavailable'> {
+    if (previous?.latest === headId) return 'unchanged';
+    const heads = [headId, ...(previous?.heads ?? []).filter((h) => h !== headId)].slice(0, this.opts.maxHeadsPerUser ?? POINTER_MAX);
+    try {
+      await bounded(this.kv.put(userKey(tenant, model, user), JSON.stringify({ latest: headId, heads }), { expirationTtl: this.opts.ttlSeconds }), this.timeoutMs);
+      return 'written';
+    } catch {
+      return 'unavailable';
+    }
+  }
+
+  /** Deletes a user's heads, then their pointer; returns how many heads were deleted, or throws if KV failed. */
+  async deleteUser(tenant: string, model: string, user: string): Promise<number> {
+    const pointer = await this.getPointer(tenant, model, user);
+    if (pointer.status === 'unavailable') throw new Error(pointer.reason);
+    if (pointer.status === 'miss') return 0;
+    const heads = pointer.value.heads;
+    await bounded(Promise.all(heads.map((h) => this.kv.delete(headKey(tenant, model, h)))), this.timeoutMs);
+    // The pointer goes last: if a head delete failed, a retry still finds the list.
+    await bounded(this.kv.delete(userKey(tenant, model, user)), this.timeoutMs);
+    return heads.length;
+  }
+}

@@ -1,0 +1,62 @@
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { predict } from '../../src/engine/index';
+import { ModelParam, problemResponses } from '../schemas/common';
+import { PredictRequestSchema, PredictResponseSchema } from '../schemas/predict';
+import { adaptCached, readHead } from '../heads/resolve-head';
+import { checkPredictLimits, checkSupportLimits } from '../limits';
+import { requireModel } from '../models/require-model';
+import { engineCall } from '../engine-errors';
+import { ApiError } from '../problem';
+import { timingHooks } from './timing-hooks';
+import type { AppEnv } from '../types';
+import type { ResolvedHead } from '../heads/resolve-head';
+
+const route = createRoute({
+  method: 'post',
+  path: '/models/{model}/predict',
+  summary: "Predict with a user's head (by user or headId); with `support`, a cache miss re-adapts inline",
+  security: [{ bearer: [] }],
+  request: { params: ModelParam, body: { required: true, content: { 'application/json': { schema: PredictRequestSchema } } } },
+  responses: {
+    200: { description: 'Predictions', content: { 'application/json': { schema: PredictResponseSchema } } },
+    ...problemResponses(400, 401, 404, 413, 422, 503),
+  },
+});
+
+/** POST /v1/models/:model/predict */
+export const predictRoutes = () =>
+  new OpenAPIHono<AppEnv>().openapi(route, async (c) => {
+    const { model } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const { config, heads, tenant } = c.var;
+    checkPredictLimits(config, body.inputs);
+    if (body.support) checkSupportLimits(config, body.support, body.steps, body.lr);
+    const m = await requireModel(c.var.models, model);
+    const hooks = timingHooks(c);
+    let resolved: ResolvedHead | undefined;
+    if (body.support) {
+      // The support set names its head by content; the cache either has it or we adapt inline.
+      resolved = await adaptCached(heads, tenant, m, body.support, { steps: body.steps, lr: body.lr, user: body.user }, hooks);
+    } else {
+      let headId = body.headId;
+      let cacheDown = false;
+      if (!headId && body.user !== undefined) {
+        const p = await hooks.measure('kv-read', () => heads.getPointer(tenant, m.name, body.user!));
+        if (p.status === 'hit') headId = p.value.latest;
+        cacheDown = p.status === 'unavailable';
+      }
+      if (headId) {
+        const got = await hooks.measure('kv-read', () => readHead(heads, tenant, m, headId!));
+        if (got.head) resolved = { headId, head: got.head, cache: 'hit', adapted: false, steps: 0, lr: 0, loss: { before: null, after: null } };
+        cacheDown ||= got.status === 'unavailable';
+      }
+      if (!resolved && cacheDown) throw new ApiError(503, 'cache_unavailable', 'the head cache is unavailable; retry, or send the support set to re-adapt inline', { 'retry-after': '5' });
+      if (!resolved) throw new ApiError(404, 'head_not_found', 'no head for this user/headId (expired, deleted, or never adapted); send `support` to adapt inline');
+    }
+    const head = resolved.head;
+    const predictions = await hooks.measure('predict', async () => engineCall(() => predict(m.model, head, body.inputs)));
+    return c.json(
+      { headId: resolved.headId, model: m.name, modelVersion: m.data.id.slice(0, 12), cache: resolved.cache, adapted: resolved.adapted, predictions },
+      200,
+    );
+  });

@@ -1,0 +1,26 @@
+import { z } from '@hono/zod-openapi';
+import { HeadId, Label, SupportSchema, UserId } from './common';
+
+export const AdaptRequestSchema = z
+  .object({
+    user: UserId,
+    support: SupportSchema,
+    steps: z.number().int().min(0).optional(),
+    lr: z.number().positive().optional(),
+  })
+  .openapi('AdaptRequest');
+
+export const CacheStatus = z.enum(['hit', 'miss', 'unavailable']);
+
+export const AdaptResponseSchema = z
+  .object({
+    headId: HeadId,
+    model: z.string(),
+    modelVersion: z.string(),
+    labels: z.array(Label),
+    steps: z.number().int(),
+    lr: z.number(),
+    loss: z.object({ before: z.number().nullable(), after: z.number().nullable() }),
+    cache: CacheStatus,
+  })
+  .openapi('AdaptResponse');

@@ -1,0 +1,32 @@
+import { z } from '@hono/zod-openapi';
+import { HeadId, InputRow, Label, SupportSchema, UserId } from './common';
+import { CacheStatus } from './adapt';
+
+export const PredictRequestSchema = z
+  .object({
+    user: UserId.optional(),
+    headId: HeadId.optional(),
+    inputs: z.array(InputRow).min(1),
+    support: SupportSchema.optional(),
+    steps: z.number().int().min(0).optional(),
+    lr: z.number().positive().optional(),
+  })
+  .refine((b) => b.user !== undefined || b.headId !== undefined || b.support !== undefined, {
+    message: 'give a user, a headId, or a support set',
+  })
+  .openapi('PredictRequest');
+
+export const ClassPrediction = z.object({ label: Label, scores: z.record(z.string(), z.number()) }).openapi('ClassPrediction');
+export const ValuePrediction = z.object({ value: z.number() }).openapi('ValuePrediction');
+
+export const PredictResponseSchema = z
+  .object({
+    headId: HeadId,
+    model: z.string(),
+    modelVersion: z.string(),
+    cache: CacheStatus,
+    /** True when the head was re-adapted inline from the request's support set. */
+    adapted: z.boolean(),
+    predictions: z.array(z.union([ClassPrediction, ValuePrediction])),
+  })
+  .openapi('PredictResponse');

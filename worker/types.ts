@@ -1,0 +1,24 @@
+import type { Config } from './config';
+import type { HeadStore } from './heads/store';
+import type { ModelRegistry } from './models/registry';
+import type { BackendInfo } from '../wasm/backend';
+
+/** Bindings: the generated `Env` plus secrets and optional bindings wrangler.toml cannot declare. */
+export type Bindings = Env & {
+  /** JSON object: hex SHA-256 of an API key → tenant id (a secret; `.dev.vars` locally). */
+  API_KEYS?: string;
+};
+
+/** Per-request services and identity, set by middleware. */
+export interface Variables {
+  tenant: string;
+  config: Config;
+  heads: HeadStore;
+  models: ModelRegistry;
+  backend: () => Promise<BackendInfo>;
+}
+
+export interface AppEnv {
+  Bindings: Bindings;
+  Variables: Variables;
+}
