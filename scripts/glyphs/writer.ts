@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import type { GlyphClass, GlyphFont, GlyphIndex, GlyphPackage } from '../../src/data/glyph-index';
+import type { BuiltClass } from './build';
+import type { Face } from './faces';
+import { SPLIT_SCRIPTS, splitOfScript } from './recipe';
+
+export const SIZE = 28;
+
+/** Lays classes out as one uint8 [N, 28, 28] block and builds the index; only faces that drew something are listed. */
+export function assemble(classes: BuiltClass[], faces: Face[], packages: GlyphPackage[], seed: number): { pixels: Uint8Array; index: GlyphIndex } {
+  const images = classes.reduce((n, c) => n + c.instances.length, 0);
+  const pixels = new Uint8Array(images * SIZE * SIZE);
+  const used = [...new Set(classes.flatMap((c) => c.instances.map((i) => i.face)))].sort((a, b) => a - b);
+  const fontIndex = new Map(used.map((f, i) => [f, i]));
+  const fonts: GlyphFont[] = used.map((f) => {
+    const face = faces[f]!;
+    return { file: face.file, package: face.pkg, family: face.family, style: face.style, design: face.design };
+  });
+  let offset = 0;
+  const out: GlyphClass[] = classes.map((c, id) => {
+    const entry: GlyphClass = {
+      id,
+      script: c.script,
+      split: splitOfScript(c.script),
+      codePoint: c.codePoint,
+      char: String.fromCodePoint(c.codePoint),
+      offset,
+      count: c.instances.length,
+      sources: c.instances.map((i) => fontIndex.get(i.face)!),
+      augmentedFrom: c.instances.findIndex((i) => i.augmented) === -1 ? c.instances.length : c.instances.findIndex((i) => i.augmented),
+    };
+    for (const inst of c.instances) {
+      if (inst.img.length !== SIZE * SIZE) throw new Error('image of wrong size');
+      pixels.set(inst.img, offset * SIZE * SIZE);
+      offset++;
+    }
+    return entry;
+  });
+  const splits = { train: [...SPLIT_SCRIPTS.train], validation: [...SPLIT_SCRIPTS.validation], test: [...SPLIT_SCRIPTS.test] };
+  return { pixels, index: { format: 'fewshot-glyphs/1', size: SIZE, images, seed, splits, packages, fonts, classes: out } };
+}
+
+/** JSON with one font or class per line: compact, yet diffs stay readable. */
+export function indexToJson(index: GlyphIndex): string {
+  const { packages, fonts, classes, ...head } = index;
+  const list = (items: unknown[]): string => `[\n${items.map((x) => `    ${JSON.stringify(x)}`).join(',\n')}\n  ]`;
+  const headJson = Object.entries(head).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+  return `{\n${[...headJson, `  "packages": ${list(packages)}`, `  "fonts": ${list(fonts)}`, `  "classes": ${list(classes)}`].join(',\n')}\n}\n`;
+}
+
+/** The committed files as bytes: gzip at a fixed level with no name or mtime, so equal inputs give equal bytes. */
+export function serialize(pixels: Uint8Array, index: GlyphIndex): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  files.set('pixels.u8.gz', gzipSync(pixels, { level: 9 }));
+  files.set('index.json', Buffer.from(indexToJson(index), 'utf8'));
+  const sums = [...files].map(([name, bytes]) => `${createHash('sha256').update(bytes).digest('hex')}  ${name}\n`).join('');
+  files.set('SHA256SUMS', Buffer.from(sums, 'utf8'));
+  return files;
+}
