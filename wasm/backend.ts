@@ -13,6 +13,8 @@ export interface BackendInfo {
   runtime: Runtime;
   file: string;
   initMs: number;
+  /** Whether the fused SIMD linear-head kernel (wasm/fused) is installed for the engine. */
+  fused?: boolean;
 }
 
 /** How to obtain the compiled tfjs wasm module in the current runtime. */

@@ -5,6 +5,7 @@ import '@tensorflow/tfjs';
 // tfjs package registers every gradient on the same (CommonJS) tfjs-core instance instead.
 import { initWasmBackend } from './backend';
 import type { BackendInfo, WasmSource } from './backend';
+import { installNodeFusedKernel } from './fused/node';
 
 const require = createRequire(import.meta.url);
 
@@ -24,6 +25,9 @@ export function nodeSource(file = nodeWasmPath()): WasmSource {
 }
 
 /** Brings up the SIMD wasm backend in Node. */
-export function initNodeBackend(opts: { file?: string; timeoutMs?: number; force?: boolean } = {}): Promise<BackendInfo> {
-  return initWasmBackend(nodeSource(opts.file), opts);
+export async function initNodeBackend(opts: { file?: string; timeoutMs?: number; force?: boolean } = {}): Promise<BackendInfo> {
+  const info = await initWasmBackend(nodeSource(opts.file), opts);
+  // Same object backendInfo() reads; a fused-kernel failure only leaves the engine on tfjs.
+  info.fused = await installNodeFusedKernel();
+  return info;
 }

@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import simdModule from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm';
 import { initWasmBackend } from './backend';
 import type { BackendInfo, WasmSource } from './backend';
+import { installWorkerdFusedKernel } from './fused/workerd';
 
 const FILE = '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm';
 
@@ -13,6 +14,9 @@ export function workerdSource(module: WebAssembly.Module = simdModule, file = FI
 }
 
 /** Brings up the SIMD wasm backend in workerd from the imported module. */
-export function initWorkerdBackend(opts: { module?: WebAssembly.Module; file?: string; timeoutMs?: number; force?: boolean } = {}): Promise<BackendInfo> {
-  return initWasmBackend(workerdSource(opts.module, opts.file), opts);
+export async function initWorkerdBackend(opts: { module?: WebAssembly.Module; file?: string; timeoutMs?: number; force?: boolean } = {}): Promise<BackendInfo> {
+  const info = await initWasmBackend(workerdSource(opts.module, opts.file), opts);
+  // Same object backendInfo() reads; a fused-kernel failure only leaves the engine on tfjs.
+  info.fused = await installWorkerdFusedKernel();
+  return info;
 }
