@@ -110,4 +110,6 @@ export interface ModelData {
   defaults: AdaptationDefaults;
   provenance: Provenance;
   tensors: Record<string, NamedTensor>;
+  /** Set by the bundle decoder: format version, file size, and each tensor's stored dtype. */
+  storage?: { format: string; bytes: number; dtypes: Record<string, 'f32' | 'f16' | 'int8'> };
 }

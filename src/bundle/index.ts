@@ -1,0 +1,22 @@
+/** The weight bundle (.fsb): format in docs/bundle-format.md. */
+export { BundleError } from './errors';
+export type { BundleErrorCode } from './errors';
+export { encodeBundle, storedDtype } from './encode';
+export type { EncodeOptions } from './encode';
+export { decodeBundle } from './decode';
+export { readBundleHeader, parseHeader, KNOWN_FEATURES } from './header';
+export type { BundleHeader, BundleInfo } from './header';
+export { quantizeBundle } from './quantize';
+export { quantizeF16, dequantizeF16, f16ErrorBound, F16_MAX } from './f16';
+export { quantizeInt8, dequantizeInt8, int8ErrorBound } from './int8';
+export type { Int8Quantized } from './int8';
+export type { TensorDtype, TensorEntry, QuantParams } from './tensor-table';
+export { specShapes } from './spec-shapes';
+export type { ParamInfo, SpecShapes } from './spec-shapes';
+export { MAGIC, FORMAT_MAJOR, FORMAT_MINOR, ALIGNMENT } from './layout';
+export { importTfjsModel } from './tfjs-import';
+export type { TfjsImportOptions } from './tfjs-import';
+export { exportTfjsModel } from './tfjs-export';
+export type { TfjsArtifacts } from './tfjs-export';
+export { decodeTfjsWeights, manifestPaths, manifestSpecs } from './tfjs-weights';
+export type { TfjsWeightSpec } from './tfjs-weights';
