@@ -3,6 +3,8 @@ import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 // The emscripten glue of the non-threaded build serves both the plain and the SIMD binary.
 import wasmFactoryImport from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm.js';
 import { WasmInitError } from './errors';
+// Our composite kernels (gradients tfjs-backend-wasm lacks), registered for 'wasm' in every runtime.
+import './kernels/register';
 import type { Runtime } from './errors';
 
 /** What the live backend is, as reported by `/healthz` and `runtimeInfo()`. */

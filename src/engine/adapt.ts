@@ -1,0 +1,63 @@
+import { runAutodiff } from './autodiff-path';
+import { EngineError } from './errors';
+import { linearHeadKernel } from './linear-head-kernel';
+import { isLinearHead, runFast, runFused } from './linear-paths';
+import { targetsOf } from './prepared';
+import { resolveOptions, validateSupport } from './validate';
+import type { Head } from '../head/head';
+import type { Model } from './model';
+import type { PathResult, Prepared } from './prepared';
+import type { SupportSet } from './validate';
+
+export type AdaptPath = 'autodiff' | 'fast' | 'fused';
+
+export interface AdaptOptions {
+  steps?: number;
+  lr?: number;
+  /** 'auto' (default): fused if a kernel is registered and the head is linear, else fast if linear, else autodiff. */
+  path?: 'auto' | AdaptPath;
+}
+
+export interface AdaptResult {
+  head: Head;
+  steps: number;
+  lr: number;
+  loss: { before: number; after: number };
+  path: AdaptPath;
+}
+
+function choosePath(model: Model, wanted: unknown): AdaptPath {
+  const linear = isLinearHead(model);
+  const fused = linear && linearHeadKernel() !== undefined;
+  if (wanted === undefined || wanted === 'auto') return fused ? 'fused' : linear ? 'fast' : 'autodiff';
+  if (wanted === 'autodiff') return 'autodiff';
+  if ((wanted === 'fast' && linear) || (wanted === 'fused' && fused)) return wanted;
+  const why = wanted === 'fast' || wanted === 'fused' ? (linear ? 'no fused kernel is registered' : 'the head is not one dense layer adapted alone') : 'unknown path';
+  throw new EngineError('path_unavailable', `path ${JSON.stringify(wanted)} is not available: ${why}`);
+}
+
+function prepare(model: Model, support: SupportSet, opts: AdaptOptions): Prepared {
+  const { steps, lr } = resolveOptions(model.defaults, opts);
+  const s = validateSupport(support, model.spec.task, model.inputSize, model.defaults);
+  const k = s.labelIdx ? s.headLabels.length : model.outputSize!;
+  if (!s.labelIdx && k !== 1) throw new EngineError('label_kind', `this regression model has ${k} outputs; a support set gives one target per input`);
+  return { support: s, loss: s.labelIdx ? 'softmax-ce' : 'mse', k, y: targetsOf(s, k), steps, lr };
+}
+
+function checkFinite(r: PathResult): void {
+  const bad = Object.entries(r.params).find(([, t]) => !t.data.every(Number.isFinite));
+  if (bad || !Number.isFinite(r.lossAfter)) throw new EngineError('non_finite', `adaptation diverged (non-finite ${bad ? bad[0] : 'loss'}); use a smaller lr or fewer steps`);
+}
+
+/**
+ * Adapts a model to a support set, synchronously: validation first (EngineError, no tensors touched),
+ * then the chosen path. Deterministic: the same model, support and options give the same bytes.
+ */
+export function adapt(model: Model, support: SupportSet, opts: AdaptOptions = {}): AdaptResult {
+  const p = prepare(model, support, opts);
+  const path = choosePath(model, opts.path);
+  const r = path === 'fused' ? runFused(model, p, linearHeadKernel()!) : path === 'fast' ? runFast(model, p) : runAutodiff(model, p);
+  checkFinite(r);
+  const head: Head = { modelId: model.id, task: model.spec.task, labels: p.support.headLabels, scope: model.defaults.scope, params: r.params };
+  return { head, steps: p.steps, lr: p.lr, loss: { before: r.lossBefore, after: r.lossAfter }, path };
+}
