@@ -1,4 +1,4 @@
-// The same inner loop written the obvious tfjs way: autodiff (tf.variableGrads) and an SGD update
+// The same inner loop written (functional ops only: tfjs-core alone has no chained ops) the obvious tfjs way: autodiff (tf.variableGrads) and an SGD update
 // per step. It is the "naive" baseline of the benchmark and the float32 tfjs oracle of the tests.
 import * as tf from '@tensorflow/tfjs-core';
 import type { LinearHeadProblem, LinearHeadSolution } from '../../src/engine/linear-head-kernel';
@@ -14,8 +14,8 @@ function initialHead(p: LinearHeadProblem, x: tf.Tensor2D): [tf.Tensor2D, tf.Ten
   if (p.init === 'learned') return [tf.tensor2d(p.w0!, [p.d, p.k]), tf.tensor1d(p.b0!)];
   return tf.tidy(() => {
     const onehot = oneHot(p);
-    const protos = tf.div(tf.matMul(onehot, x, true, false), tf.sum(onehot, 0).expandDims(1)); // [k,d]
-    return [tf.mul(protos, 2).transpose() as tf.Tensor2D, tf.neg(tf.sum(tf.square(protos), 1)) as tf.Tensor1D];
+    const protos = tf.div(tf.matMul(onehot, x, true, false), tf.expandDims(tf.sum(onehot, 0), 1)); // [k,d]
+    return [tf.transpose(tf.mul(protos, 2)) as tf.Tensor2D, tf.neg(tf.sum(tf.square(protos), 1)) as tf.Tensor1D];
   });
 }
 
