@@ -1,0 +1,109 @@
+import { createRng } from '../util/random';
+import type { Rng } from '../util/random';
+import { DataError } from './errors';
+import type { GlyphDataset } from './glyphs';
+import type { SplitName } from './glyph-index';
+import { rotateQuarterInto } from './rotate';
+
+export interface EpisodeOptions {
+  ways: number;
+  shots: number;
+  queries: number;
+  seed: number;
+  /** Quarter-turn rotations of a class count as new classes (Omniglot-style); off by default. */
+  rotations?: boolean;
+}
+
+/** One side of an episode: N·K images [n, 784] row-major, their labels 0..N−1, and what each label is. */
+export interface EpisodeSet {
+  inputs: Float32Array;
+  labels: Int32Array;
+  /** Dataset class id of label w, at classIds[w]. */
+  classIds: number[];
+  /** Quarter turns (0–3) applied to label w's images. */
+  rotations: number[];
+}
+
+export interface Episode {
+  support: EpisodeSet;
+  query: EpisodeSet;
+}
+
+export interface EpisodeSampler {
+  /** Draws the next episode; the sequence depends only on the dataset, split and options. */
+  next(): Episode;
+  /** How many (class, rotation) pairs the sampler draws from. */
+  readonly classCount: number;
+}
+
+/** k distinct integers from [0, n), in draw order (partial Fisher–Yates). */
+function sampleDistinct(rng: Rng, n: number, k: number): number[] {
+  const pool = Array.from({ length: n }, (_, i) => i);
+  for (let i = 0; i < k; i++) {
+    const j = i + rng.int(n - i);
+    [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+  }
+  return pool.slice(0, k);
+}
+
+/** Creates a seeded N-way K-shot sampler over one split, with Q queries per class and balanced labels. */
+export function createEpisodeSampler(dataset: GlyphDataset, split: SplitName, options: EpisodeOptions): EpisodeSampler {
+  const { ways, shots, queries, seed } = options;
+  const classes = dataset.split(split);
+  const turns = options.rotations ? 4 : 1;
+  const classCount = classes.length * turns;
+  const minCount = Math.min(...classes.map((c) => c.count));
+  for (const [name, v] of Object.entries({ ways, shots, queries })) {
+    if (!Number.isInteger(v) || v < (name === 'queries' ? 0 : 1)) throw new DataError('EPISODE_BAD_OPTIONS', `${name} must be a positive integer`);
+  }
+  if (ways > classCount) throw new DataError('EPISODE_BAD_OPTIONS', `${ways} ways but split ${split} has ${classCount} classes`);
+  if (shots + queries > minCount) throw new DataError('EPISODE_BAD_OPTIONS', `shots + queries = ${shots + queries} exceeds the ${minCount} images of the smallest class`);
+  const rng = createRng(seed);
+  const px = dataset.pixelsPerImage;
+  const scratch = new Float32Array(px);
+
+  const emptySet = (n: number): EpisodeSet => ({ inputs: new Float32Array(n * px), labels: new Int32Array(n), classIds: [], rotations: [] });
+  return {
+    classCount,
+    next: () => {
+      // nWays: which (class, rotation) pairs; the draw order is the label order, so labels are remapped at random.
+      const picked = sampleDistinct(rng, classCount, ways);
+      const support = emptySet(ways * shots);
+      const query = emptySet(ways * queries);
+      // Shuffled slots keep labels balanced without tying a label to a position.
+      const supportSlots = sampleDistinct(rng, ways * shots, ways * shots);
+      const querySlots = sampleDistinct(rng, ways * queries, ways * queries);
+      picked.forEach((v, label) => {
+        const cls = classes[Math.floor(v / turns)]!;
+        const quarter = v % turns;
+        for (const set of [support, query]) {
+          set.classIds.push(cls.id);
+          set.rotations.push(quarter);
+        }
+        // kShots + queries: distinct images of the class.
+        const members = sampleDistinct(rng, cls.count, shots + queries);
+        members.forEach((m, k) => {
+          const set = k < shots ? support : query;
+          const slot = k < shots ? supportSlots[label * shots + k]! : querySlots[label * queries + (k - shots)]!;
+          set.labels[slot] = label;
+          if (quarter === 0) dataset.imageInto(cls.offset + m, set.inputs, slot * px);
+          else {
+            dataset.imageInto(cls.offset + m, scratch, 0);
+            rotateQuarterInto(scratch, dataset.size, quarter, set.inputs, slot * px);
+          }
+        });
+      });
+      return { support, query };
+    },
+  };
+}
+
+/** Converts an episode set to the API's `{inputs: number[][], labels}` shape (one row per image). */
+export function toApiExamples(set: EpisodeSet): { inputs: number[][]; labels: number[] } {
+  const n = set.labels.length;
+  const width = n === 0 ? 0 : set.inputs.length / n;
+  return {
+    inputs: Array.from({ length: n }, (_, i) => Array.from(set.inputs.subarray(i * width, (i + 1) * width))),
+    labels: Array.from(set.labels),
+  };
+}

@@ -1,0 +1,87 @@
+import { DataError } from './errors';
+import type { GlyphClass, GlyphIndex, SplitName } from './glyph-index';
+import { gunzip } from './gunzip';
+
+/** The glyphs dataset in memory: uint8 pixels plus the index, read as [0, 1] floats on demand. */
+export interface GlyphDataset {
+  readonly index: GlyphIndex;
+  /** Side of an image (28). */
+  readonly size: number;
+  /** Pixels per image (784). */
+  readonly pixelsPerImage: number;
+  readonly images: number;
+  /** Classes of a split, in index order. */
+  split(name: SplitName): GlyphClass[];
+  /** Image i as size×size floats in [0, 1], ink = 1. */
+  image(i: number): Float32Array;
+  /** Writes image i as floats into out at position at (no allocation). */
+  imageInto(i: number, out: Float32Array, at: number): void;
+  /** Image i as stored (uint8, a view, not a copy). */
+  raw(i: number): Uint8Array;
+}
+
+const SPLITS: readonly SplitName[] = ['train', 'validation', 'test'];
+
+function checkIndex(index: GlyphIndex): void {
+  if (index.format !== 'fewshot-glyphs/1') throw new DataError('GLYPHS_BAD_INDEX', `unknown index format ${String(index.format)}`);
+  let next = 0;
+  for (const c of index.classes) {
+    if (c.offset !== next || c.count <= 0 || c.sources.length !== c.count) {
+      throw new DataError('GLYPHS_BAD_INDEX', `class ${c.id} does not continue at image ${next}`);
+    }
+    if (!index.splits[c.split]?.includes(c.script)) {
+      throw new DataError('GLYPHS_BAD_INDEX', `class ${c.id} (${c.script}) is not in its split ${c.split}`);
+    }
+    next += c.count;
+  }
+  if (next !== index.images) throw new DataError('GLYPHS_BAD_INDEX', `classes cover ${next} images, index says ${index.images}`);
+}
+
+/** Builds a dataset from already decompressed pixels; checks that they match the index. */
+export function glyphDatasetFrom(pixels: Uint8Array, index: GlyphIndex): GlyphDataset {
+  checkIndex(index);
+  const area = index.size * index.size;
+  if (pixels.length !== index.images * area) {
+    throw new DataError('GLYPHS_BAD_PIXELS', `expected ${index.images * area} pixel bytes, got ${pixels.length}`);
+  }
+  const bySplit = new Map(SPLITS.map((s) => [s, index.classes.filter((c) => c.split === s)]));
+  const check = (i: number): void => {
+    if (!Number.isInteger(i) || i < 0 || i >= index.images) throw new RangeError(`image ${i} out of range [0, ${index.images})`);
+  };
+  const imageInto = (i: number, out: Float32Array, at: number): void => {
+    check(i);
+    for (let p = 0, src = i * area; p < area; p++) out[at + p] = pixels[src + p]! / 255;
+  };
+  return {
+    index,
+    size: index.size,
+    pixelsPerImage: area,
+    images: index.images,
+    split: (name) => {
+      const list = bySplit.get(name);
+      if (!list) throw new DataError('GLYPHS_BAD_SPLIT', `unknown split ${String(name)}`);
+      return list;
+    },
+    image: (i) => {
+      const out = new Float32Array(area);
+      imageInto(i, out, 0);
+      return out;
+    },
+    imageInto,
+    raw: (i) => {
+      check(i);
+      return pixels.subarray(i * area, (i + 1) * area);
+    },
+  };
+}
+
+/** Loads the dataset from the bytes of pixels.u8.gz and the parsed index.json (Node, workerd, browser). */
+export async function loadGlyphs(pixelsGz: Uint8Array | ArrayBuffer, index: GlyphIndex): Promise<GlyphDataset> {
+  let pixels: Uint8Array;
+  try {
+    pixels = await gunzip(pixelsGz);
+  } catch (err) {
+    throw new DataError('GLYPHS_BAD_PIXELS', `pixels are not valid gzip: ${(err as Error).message}`);
+  }
+  return glyphDatasetFrom(pixels, index);
+}
