@@ -60,8 +60,11 @@ function logits(): void {
   }
 }
 
-/** Mean softmax-CE over the rows of Z; with `grad`, Z becomes dL/dZ = (softmax - onehot)/n. */
-function softmaxCe(grad: bool): f64 {
+/**
+ * Mean softmax-CE over the rows of Z (NaN unless `wantLoss`: only the first and last values are
+ * reported, so the middle steps skip the logs); with `grad`, Z becomes dL/dZ = (softmax - onehot)/n.
+ */
+function softmaxCe(grad: bool, wantLoss: bool): f64 {
   const z = at(SLOT_Z);
   const labels = at(SLOT_LABELS);
   const invN = <f32>1 / <f32>N;
@@ -71,20 +74,29 @@ function softmaxCe(grad: bool): f64 {
     const y = <usize>load<i32>(labels + (<usize>i << 2));
     let m = load<f32>(zi);
     for (let j = 1; j < K; j++) m = max(m, load<f32>(zi + (<usize>j << 2)));
+    const zy = load<f32>(zi + (y << 2));
     let s: f32 = 0;
-    for (let j = 0; j < K; j++) s += Mathf.exp(load<f32>(zi + (<usize>j << 2)) - m);
-    // -log softmax_y = log Σ exp(z - m) + m - z_y
-    total += <f64>Mathf.log(s) + <f64>(m - load<f32>(zi + (y << 2)));
     if (grad) {
+      // Keep each exp in Z: the gradient is exp/s, so every exp is computed once.
+      for (let j = 0; j < K; j++) {
+        const p = zi + (<usize>j << 2);
+        const e = Mathf.exp(load<f32>(p) - m);
+        store<f32>(p, e);
+        s += e;
+      }
       const scale = invN / s;
       for (let j = 0; j < K; j++) {
         const p = zi + (<usize>j << 2);
-        store<f32>(p, Mathf.exp(load<f32>(p) - m) * scale);
+        store<f32>(p, load<f32>(p) * scale);
       }
       store<f32>(zi + (y << 2), load<f32>(zi + (y << 2)) - invN);
+    } else {
+      for (let j = 0; j < K; j++) s += Mathf.exp(load<f32>(zi + (<usize>j << 2)) - m);
     }
+    // -log softmax_y = log Σ exp(z - m) + m - z_y
+    if (wantLoss) total += <f64>Mathf.log(s) + <f64>(m - zy);
   }
-  return total / <f64>N;
+  return wantLoss ? total / <f64>N : NaN;
 }
 
 /** Mean squared error over all n·k entries of Z; with `grad`, Z becomes 2(Z - T)/(n·k). */
@@ -186,9 +198,9 @@ function sgdStep(perParam: bool, lr: f32): void {
   }
 }
 
-function lossAt(loss: i32, grad: bool): f64 {
+function lossAt(loss: i32, grad: bool, wantLoss: bool): f64 {
   logits();
-  return loss == LOSS_MSE ? mse(grad) : softmaxCe(grad);
+  return loss == LOSS_MSE ? mse(grad) : softmaxCe(grad, wantLoss);
 }
 
 /**
@@ -207,11 +219,11 @@ export function solve(loss: i32, prototype: bool, steps: i32, perParam: bool, lr
   const out = at(SLOT_OUT);
   let before: f64 = 0;
   for (let s = 0; s < steps; s++) {
-    const l = lossAt(loss, true);
+    const l = lossAt(loss, true, s == 0);
     if (s == 0) before = l;
     sgdStep(perParam, lr);
   }
-  const after = lossAt(loss, false);
+  const after = lossAt(loss, false, true);
   store<f64>(out, steps == 0 ? after : before);
   store<f64>(out, after, 8);
   transposeOut();
