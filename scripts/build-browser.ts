@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import type { Plugin } from 'esbuild';
+import type { BuildOptions, Plugin } from 'esbuild';
 import { untrainedGlyphsBundle } from './untrained-glyphs-bundle';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -39,7 +39,7 @@ const nodeBuiltinsEmpty: Plugin = {
   },
 };
 
-const common = { bundle: true, format: 'esm', platform: 'browser', target: ['es2020', 'chrome91', 'safari16'], minify: true, legalComments: 'none', logLevel: 'warning' } as const;
+const common: BuildOptions = { bundle: true, format: 'esm', platform: 'browser', target: ['es2020', 'chrome91', 'safari16'], minify: true, legalComments: 'none', logLevel: 'warning' };
 
 /** Sizes of the shipped files, raw and gzip-9, as the closing note reports them. */
 export interface BuildSizes {

@@ -48,7 +48,7 @@ async function adapt(page: Page): Promise<string> {
 async function predictDrawing(page: Page, name: ShapeName, seed: number): Promise<{ label: string; scores: Record<string, number> }> {
   await page.getByRole('button', { name: 'Clear' }).click();
   await drawWithTouch(page, name, seed);
-  await page.getByTestId('result').evaluate((el) => (el.hidden = true));
+  await page.getByTestId('result').evaluate((el) => ((el as HTMLElement).hidden = true));
   await page.getByTestId('predict').click();
   await page.waitForSelector('[data-testid=result]:not([hidden])');
   const label = (await page.getByTestId('prediction').textContent())!;
