@@ -1,20 +1,32 @@
 import * as tf from '@tensorflow/tfjs-core';
+// The upstream wasm kernels must be registered before ours, so that an override below wins.
+import '@tensorflow/tfjs-backend-wasm';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
+import { maxPoolGradConfig } from './max-pool-grad';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 
-/** Our composite kernels for the wasm backend: the gradient kernels tfjs-backend-wasm 4.22 lacks. */
-export const WASM_KERNELS: readonly KernelConfig[] = [conv2DBackpropFilterConfig, unsortedSegmentSumConfig];
+/** Gradient kernels tfjs-backend-wasm 4.22 lacks: added unless a newer tfjs ships its own. */
+export const MISSING_WASM_KERNELS: readonly KernelConfig[] = [conv2DBackpropFilterConfig, unsortedSegmentSumConfig];
 
-/** Registers every kernel not already provided for 'wasm' (a newer tfjs that ships one keeps its own). */
+/** Upstream wasm kernels that give wrong results: always replaced. */
+export const OVERRIDDEN_WASM_KERNELS: readonly KernelConfig[] = [maxPoolGradConfig];
+
+/** Registers our wasm kernels; returns the names it (re)registered. Idempotent. */
 export function registerWasmKernels(): string[] {
-  const added: string[] = [];
-  for (const k of WASM_KERNELS) {
+  const done: string[] = [];
+  for (const k of MISSING_WASM_KERNELS) {
     if (tf.getKernel(k.kernelName, 'wasm')) continue;
     tf.registerKernel(k);
-    added.push(k.kernelName);
+    done.push(k.kernelName);
   }
-  return added;
+  for (const k of OVERRIDDEN_WASM_KERNELS) {
+    if (tf.getKernel(k.kernelName, 'wasm')?.kernelFunc === k.kernelFunc) continue;
+    if (tf.getKernel(k.kernelName, 'wasm')) tf.unregisterKernel(k.kernelName, 'wasm');
+    tf.registerKernel(k);
+    done.push(k.kernelName);
+  }
+  return done;
 }
 
 registerWasmKernels();

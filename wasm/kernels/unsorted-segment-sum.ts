@@ -17,8 +17,9 @@ const unsortedSegmentSum: KernelFunc = ({ inputs, backend, attrs }) => {
     const rest = x.shape.slice(segmentIds.shape.length);
     const width = tf.util.sizeFromShape(rest);
     const ids = s.run('Reshape', { x: segmentIds }, { shape: [m] });
-    const hot = s.run('OneHot', { indices: ids }, { depth: numSegments, onValue: 1, offValue: 0, dtype: 'float32' });
-    const a = s.run('Reshape', { x: hot }, { shape: [1, m, numSegments] });
+    // The wasm OneHot writes int32 values whatever dtype it is given: ask for int32 and cast.
+    const hot = s.run('OneHot', { indices: ids }, { depth: numSegments, onValue: 1, offValue: 0, dtype: 'int32' });
+    const a = s.run('Reshape', { x: s.run('Cast', { x: hot }, { dtype: 'float32' }) }, { shape: [1, m, numSegments] });
     const xf = x.dtype === 'float32' ? x : s.run('Cast', { x }, { dtype: 'float32' });
     const b = s.run('Reshape', { x: xf }, { shape: [1, m, width] });
     const sum = s.run('BatchMatMul', { a, b }, { transposeA: true, transposeB: false });
