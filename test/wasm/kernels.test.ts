@@ -101,7 +101,9 @@ describe('our wasm kernels match the cpu backend', () => {
       const weights = values(size(outShape), 6);
       const pooled = (x: tf.Tensor): tf.Scalar => tf.sum(tf.mul(tf.maxPool(x as tf.Tensor4D, c.size, c.strides, c.pad), tf.tensor(weights, outShape)));
       const r = await both(() => tf.grad(pooled)(tf.tensor(xv, c.x)));
-      expect(r.wasm).toEqual(r.cpu);
+      // Same routing; overlapping windows may sum in another order.
+      expect(maxDiff(r.wasm, r.cpu)).toBeLessThanOrEqual(1e-6 * maxAbs(r.cpu));
+      expect(r.wasm.map((v) => (v === 0 ? 0 : 1))).toEqual(r.cpu.map((v) => (v === 0 ? 0 : 1)));
       expect(dataIds()).toBe(ids);
     });
   }
