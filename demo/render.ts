@@ -58,8 +58,11 @@ export function headRow(h: HeadSummary, active: boolean, actions: { use: () => v
   const text = el('div');
   text.append(el('div', 'labels', h.labels.join(' · ')));
   const when = new Date(h.createdAt).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' });
-  const loss = h.loss ? ` · loss ${fmtLoss(h.loss.before)} → ${fmtLoss(h.loss.after)}` : '';
-  text.append(el('div', 'meta', `${when} · ${h.id.slice(0, 8)}${loss}`));
+  const parts = [when, h.id.slice(0, 8), ...(h.loss ? [`loss ${fmtLoss(h.loss.before)} → ${fmtLoss(h.loss.after)}`] : [])];
+  const meta = el('div', 'meta');
+  // Each part stays on one line; only the separators may wrap.
+  parts.forEach((p, i) => meta.append(...(i > 0 ? [' · '] : []), el('span', undefined, p)));
+  text.append(meta);
   const use = el('button', 'small', active ? 'In use' : 'Use');
   use.type = 'button';
   use.disabled = active;

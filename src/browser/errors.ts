@@ -1,4 +1,5 @@
 export type RuntimeErrorCode =
+  | 'insecure_context'
   | 'bundle_fetch'
   | 'no_indexeddb'
   | 'store_failed'

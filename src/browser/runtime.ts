@@ -87,6 +87,8 @@ export interface Runtime {
 /** Loads a bundle, brings up the SIMD wasm backend and opens the head store; everything after this works offline. */
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const t0 = performance.now();
+  // Bundle ids, head ids and head checksums are SHA-256 via WebCrypto, which only secure contexts have.
+  if (!globalThis.crypto?.subtle) throw new RuntimeError('insecure_context', 'crypto.subtle is missing: serve the page over https, http://localhost or an app-asset origin (see docs/webview.md)');
   const bytes = await bundleBytes(options.bundle);
   const [backend, data, store] = await Promise.all([
     initBrowserBackend(options.wasmUrl, options.fusedWasmUrl ? { fusedUrl: options.fusedWasmUrl } : {}),
