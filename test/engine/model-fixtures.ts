@@ -132,10 +132,10 @@ export function classSupport(seed: number, inputSize: number, ways: number, shot
   return { inputs, labels: out };
 }
 
-/** Clustered images in [0, 1]: each class a random blob pattern plus noise. */
-export function imageSupport(seed: number, ways: number, shots: number): SupportSet {
+/** Clustered images in [0, 1]: each class a random pattern plus noise (`spread` relative to the pattern). */
+export function imageSupport(seed: number, ways: number, shots: number, spread = 0.3): SupportSet {
   const rng = createRng(seed);
-  const s = classSupport(seed, 784, ways, shots, undefined, 0.3);
+  const s = classSupport(seed, 784, ways, shots, undefined, spread);
   return { inputs: s.inputs.map((row) => row.map((v) => Math.min(1, Math.max(0, 0.5 + 0.3 * v + 0.01 * rng.next())))), labels: s.labels };
 }
 
