@@ -41,7 +41,7 @@ function decodeTensor(bytes: Uint8Array, start: number, entry: TensorEntry): Flo
   const at = bytes.byteOffset + start;
   if (entry.dtype === 'int8') {
     const q = entry.quant!;
-    return dequantizeInt8(new Int8Array(bytes.buffer, at, n), q.scale, q.zeroPoint);
+    return dequantizeInt8(new Int8Array(bytes.buffer, at + 5 * q.scale.length, n), q.scale, q.zeroPoint);
   }
   const view = new DataView(bytes.buffer, at, entry.byteLength);
   if (entry.dtype === 'f16') {

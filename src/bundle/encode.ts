@@ -7,7 +7,7 @@ import { parseSpec } from './parse-spec';
 import { parseDefaults, parseProvenance } from './parse-defaults';
 import { specShapes } from './spec-shapes';
 import { checkDefaults, checkTensorNames } from './check-model';
-import { numel } from './tensor-table';
+import { int8BlockBytes, numel } from './tensor-table';
 import type { TensorDtype, TensorEntry } from './tensor-table';
 import { quantizeF16 } from './f16';
 import { quantizeInt8 } from './int8';
@@ -62,9 +62,14 @@ export async function encodeBundle(model: Omit<ModelData, 'id'>, opts: EncodeOpt
       blob = littleEndianBytes(quantizeF16(t.data));
     } else {
       const perChannel = (opts.perChannel ?? true) && t.shape.length >= 2;
-      const q = quantizeInt8(t.data, perChannel ? t.shape.at(-1)! : 1);
+      const channels = perChannel ? t.shape.at(-1)! : 1;
+      const q = quantizeInt8(t.data, channels);
       entry.quant = perChannel ? { axis: t.shape.length - 1, scale: q.scale, zeroPoint: q.zeroPoint } : { scale: q.scale, zeroPoint: q.zeroPoint };
-      blob = new Uint8Array(q.data.buffer, q.data.byteOffset, q.data.byteLength);
+      blob = new Uint8Array(int8BlockBytes(q.data.length, channels));
+      const view = new DataView(blob.buffer);
+      q.scale.forEach((x, c) => view.setFloat32(4 * c, x, true));
+      q.zeroPoint.forEach((z, c) => view.setInt8(4 * channels + c, z));
+      blob.set(new Uint8Array(q.data.buffer, q.data.byteOffset, q.data.byteLength), 5 * channels);
     }
     entry.byteLength = blob.length;
     entries.push(entry);
@@ -74,7 +79,9 @@ export async function encodeBundle(model: Omit<ModelData, 'id'>, opts: EncodeOpt
   const payloadLength = entries.length ? entries.at(-1)!.offset + entries.at(-1)!.byteLength : 0;
   const payload = new Uint8Array(payloadLength);
   entries.forEach((e, i) => payload.set(blobs[i]!, e.offset));
-  const header = new TextEncoder().encode(canonicalJson({ name, spec, defaults, provenance, tensors: entries }));
+  // On disk an int8 entry names only its scheme and axis: the scales and zero points lead its bytes.
+  const table = entries.map(({ quant, ...e }) => (quant ? { ...e, quant: { scheme: 'affine', axis: quant.axis } } : e));
+  const header = new TextEncoder().encode(canonicalJson({ name, spec, defaults, provenance, tensors: table }));
   return writeFrame(header, payload);
 }
 

@@ -36,7 +36,7 @@ export interface BundleInfo {
 }
 
 /** Parses and validates the header JSON: schema, spec consistency, tensor table against payload and spec. */
-export function parseHeader(json: Uint8Array, payloadLength: number): BundleHeader {
+export function parseHeader(json: Uint8Array, payload: Uint8Array): BundleHeader {
   let raw: unknown;
   try {
     raw = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(json));
@@ -52,7 +52,7 @@ export function parseHeader(json: Uint8Array, payloadLength: number): BundleHead
     spec: parseSpec(o.spec),
     defaults: parseDefaults(o.defaults),
     provenance: parseProvenance(o.provenance),
-    tensors: parseTensorTable(o.tensors, payloadLength),
+    tensors: parseTensorTable(o.tensors, payload),
   };
   if (requires) header.requires = requires;
   const shapes = specShapes(header.spec);
@@ -66,7 +66,7 @@ export async function readBundleHeader(input: Uint8Array | ArrayBuffer): Promise
   const bytes = asBytes(input);
   const frame = readFrame(bytes);
   const id = await verifyChecksum(bytes, frame);
-  const header = parseHeader(bytes.subarray(PRELUDE_BYTES, PRELUDE_BYTES + frame.headerLength), frame.payloadLength);
+  const header = parseHeader(bytes.subarray(PRELUDE_BYTES, PRELUDE_BYTES + frame.headerLength), bytes.subarray(frame.payloadStart, frame.checksumStart));
   return {
     id,
     version: `${frame.major}.${frame.minor}`,

@@ -1,18 +1,27 @@
 import { ALIGNMENT } from './layout';
 import { BundleError } from './errors';
-import { arr, int, num, obj, oneOf, shape, str } from './json-checks';
+import { arr, int, obj, oneOf, shape, str } from './json-checks';
 import type { Json } from './json-checks';
 
 export type TensorDtype = 'f32' | 'f16' | 'int8';
 
 export const DTYPE_BYTES: Record<TensorDtype, number> = { f32: 4, f16: 2, int8: 1 };
 
-/** Affine int8 parameters: one scale/zero point per tensor, or per entry of the last axis. */
+/**
+ * Affine int8 parameters: one scale/zero point per tensor, or per entry of the last axis. On disk the
+ * header holds only `{scheme: 'affine', axis?}`; the scales and zero points lead the tensor's bytes
+ * (C float32 scales, then C int8 zero points, then the codes) and are read into this object.
+ */
 export interface QuantParams {
   /** Present (= rank − 1) for per-channel quantization; absent for one scale per tensor. */
   axis?: number;
   scale: number[];
   zeroPoint: number[];
+}
+
+/** Bytes of an int8 tensor's block: 4·C scales + C zero points + one byte per element. */
+export function int8BlockBytes(numel: number, channels: number): number {
+  return 5 * channels + numel;
 }
 
 /** One row of the header's tensor table; `offset` is relative to the payload start. */
@@ -31,9 +40,9 @@ export function numel(s: readonly number[]): number {
 }
 
 /** Reads the tensor table and checks every entry against the payload: in range, aligned, disjoint. */
-export function parseTensorTable(v: Json, payloadLength: number): TensorEntry[] {
+export function parseTensorTable(v: Json, payload: Uint8Array): TensorEntry[] {
   try {
-    const entries = arr(v, 'tensors').map((e, i) => parseEntry(e, `tensors[${i}]`, payloadLength));
+    const entries = arr(v, 'tensors').map((e, i) => parseEntry(e, `tensors[${i}]`, payload));
     const seen = new Set<string>();
     for (const e of entries) {
       if (seen.has(e.name)) throw new BundleError('bad_tensor_table', `duplicate tensor '${e.name}'`);
@@ -52,7 +61,7 @@ export function parseTensorTable(v: Json, payloadLength: number): TensorEntry[] 
   }
 }
 
-function parseEntry(v: Json, path: string, payloadLength: number): TensorEntry {
+function parseEntry(v: Json, path: string, payload: Uint8Array): TensorEntry {
   const o = obj(v, path);
   const name = str(o.name, `${path}.name`, 512);
   const at = `${path} '${name}'`;
@@ -64,22 +73,28 @@ function parseEntry(v: Json, path: string, payloadLength: number): TensorEntry {
     throw new BundleError(code, `${at}: ${m}`);
   };
   if (offset % ALIGNMENT !== 0) fail('bad_tensor_table', `offset ${offset} is not a multiple of ${ALIGNMENT}`);
-  if (offset + byteLength > payloadLength) fail('bad_tensor_table', `bytes [${offset}, ${offset + byteLength}) run past the payload (${payloadLength} bytes)`);
-  if (numel(s) * DTYPE_BYTES[dtype] !== byteLength) fail('shape_mismatch', `shape [${s}] of ${dtype} needs ${numel(s) * DTYPE_BYTES[dtype]} bytes, table says ${byteLength}`);
+  if (offset + byteLength > payload.length) fail('bad_tensor_table', `bytes [${offset}, ${offset + byteLength}) run past the payload (${payload.length} bytes)`);
   const entry: TensorEntry = { name, shape: s, dtype, offset, byteLength };
   if (dtype !== 'int8') {
-    if (o.quant !== undefined) fail('bad_tensor_table', `quant is only allowed on int8 tensors`);
+    if (o.quant !== undefined) fail('bad_tensor_table', 'quant is only allowed on int8 tensors');
+    if (numel(s) * DTYPE_BYTES[dtype] !== byteLength) fail('shape_mismatch', `shape [${s}] of ${dtype} needs ${numel(s) * DTYPE_BYTES[dtype]} bytes, table says ${byteLength}`);
     return entry;
   }
   const q = obj(o.quant, `${at}.quant`);
+  if (q.scheme !== 'affine') throw new BundleError('unsupported_feature', `${at}.quant.scheme: ${JSON.stringify(q.scheme)} (this reader knows 'affine')`);
   const axis = q.axis === undefined ? undefined : int(q.axis, `${at}.quant.axis`);
   if (axis !== undefined && axis !== s.length - 1) fail('bad_tensor_table', `quant.axis ${axis}: only the last axis (${s.length - 1}) is supported`);
   const channels = axis === undefined ? 1 : s[axis]!;
-  const scale = arr(q.scale, `${at}.quant.scale`).map((x, i) => num(x, `${at}.quant.scale[${i}]`));
-  const zeroPoint = arr(q.zeroPoint, `${at}.quant.zeroPoint`).map((x, i) => int(x, `${at}.quant.zeroPoint[${i}]`, -128, 127));
-  if (scale.length !== channels || zeroPoint.length !== channels) fail('shape_mismatch', `quant needs ${channels} scales and zero points, has ${scale.length} and ${zeroPoint.length}`);
-  // A float32-exact positive scale makes (q − z)·s correctly rounded, hence identical in every runtime.
-  if (scale.some((x) => !(x > 0) || Math.fround(x) !== x)) fail('bad_tensor_table', 'quant.scale must be positive float32 values');
+  if (int8BlockBytes(numel(s), channels) !== byteLength) fail('shape_mismatch', `shape [${s}] of int8 with ${channels} scale(s) needs ${int8BlockBytes(numel(s), channels)} bytes, table says ${byteLength}`);
+  const view = new DataView(payload.buffer, payload.byteOffset + offset, 5 * channels);
+  const scale: number[] = [];
+  const zeroPoint: number[] = [];
+  for (let c = 0; c < channels; c++) {
+    const x = view.getFloat32(4 * c, true);
+    if (!(x > 0 && x < Infinity)) fail('bad_tensor_table', `quant scale ${c} is ${x}, must be a positive finite float32`);
+    scale.push(x);
+    zeroPoint.push(view.getInt8(4 * channels + c));
+  }
   entry.quant = axis === undefined ? { scale, zeroPoint } : { axis, scale, zeroPoint };
   return entry;
 }

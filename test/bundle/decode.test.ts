@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { decodeBundle, encodeBundle } from '../../src/bundle/index';
+import { decodeBundle, encodeBundle, readBundleHeader } from '../../src/bundle/index';
 import { writeFrame } from '../../src/bundle/layout';
 import { tinyClassifier, tinySine } from './fixture-models';
 import { craft, refusal, unpack } from './craft';
@@ -8,7 +8,7 @@ import { craft, refusal, unpack } from './craft';
 const tiny = new Uint8Array(readFileSync(new URL('../fixtures/tiny.fsb', import.meta.url)));
 
 /** The fixture's header and payload with one edit, re-framed with a valid checksum. */
-async function edited(edit: (h: Record<string, any>, payload: Uint8Array) => void, bytes = tiny): Promise<Uint8Array> {
+async function edited(edit: (h: Record<string, any>, payload: Uint8Array) => void, bytes: Uint8Array = tiny): Promise<Uint8Array> {
   const { header, payload } = unpack(bytes);
   edit(header, payload);
   return craft(header, payload);
@@ -85,12 +85,18 @@ describe('decodeBundle', () => {
   it('refuses inconsistent int8 quantization parameters', async () => {
     const int8 = new Uint8Array(readFileSync(new URL('../fixtures/tiny-int8.fsb', import.meta.url)));
     const kernel = (h: Record<string, any>) => h.tensors.find((t: { dtype: string }) => t.dtype === 'int8');
-    await refusal(decodeBundle(await edited((h) => kernel(h).quant.scale.pop(), int8)), 'shape_mismatch');
-    await refusal(decodeBundle(await edited((h) => (kernel(h).quant.scale[0] = 0.1), int8)), 'bad_tensor_table');
-    await refusal(decodeBundle(await edited((h) => (kernel(h).quant.scale[0] = -0.5), int8)), 'bad_tensor_table');
-    await refusal(decodeBundle(await edited((h) => (kernel(h).quant.zeroPoint[0] = 128), int8)), 'bad_tensor_table');
+    const setScale = (x: number) => (h: Record<string, any>, p: Uint8Array) => new DataView(p.buffer).setFloat32(kernel(h).offset + 4 * 3, x, true);
+    await refusal(decodeBundle(await edited((h) => delete kernel(h).quant.axis, int8)), 'shape_mismatch');
+    await refusal(decodeBundle(await edited((h) => (kernel(h).byteLength -= 32), int8)), 'shape_mismatch');
+    for (const x of [0, -0.5, NaN, Infinity]) expect(await refusal(decodeBundle(await edited(setScale(x), int8)), 'bad_tensor_table')).toMatch(/scale 3/);
     await refusal(decodeBundle(await edited((h) => (kernel(h).quant.axis = 0), int8)), 'bad_tensor_table');
     await refusal(decodeBundle(await edited((h) => delete kernel(h).quant, int8)), 'bad_tensor_table');
+    expect(await refusal(decodeBundle(await edited((h) => (kernel(h).quant.scheme = 'blockwise'), int8)), 'unsupported_feature')).toMatch(/blockwise/);
+    // A changed scale with a valid checksum is a different, valid model: the value moves by exactly that scale.
+    const a = await decodeBundle(int8);
+    const b = await decodeBundle(await edited(setScale(1), int8));
+    const i = 3 + 32 * 2;
+    expect(b.tensors['body/fc1/kernel']!.data[i]).toBeCloseTo(a.tensors['body/fc1/kernel']!.data[i]! / (await readScale(int8, 3)), 4);
   });
 
   it('refuses NaN and Infinity stored in f32 and f16 tensors', async () => {
@@ -99,3 +105,8 @@ describe('decodeBundle', () => {
     await refusal(decodeBundle(await edited((_h, p) => new DataView(p.buffer).setUint16(2, 0x7c00, true), f16)), 'non_finite');
   });
 });
+
+/** Channel c's stored scale of the int8 kernel in a bundle. */
+async function readScale(bytes: Uint8Array, c: number): Promise<number> {
+  return (await readBundleHeader(bytes)).header.tensors.find((t) => t.dtype === 'int8')!.quant!.scale[c]!;
+}

@@ -1,0 +1,36 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { decodeBundle, exportTfjsModel } from '../../bundle/index';
+import { choice, parse, readBytes, UsageError, writeAtomic } from './cli-io';
+
+export const usage = 'fewshot bundle export FILE --format json [--out FILE] | --format tfjs --out DIR';
+
+/** `export FILE --format json|tfjs`: every tensor's shape and values as JSON, or a tfjs model.json + weights.bin. */
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { format: { type: 'string' }, out: { type: 'string' } }, 1);
+  const format = choice(values.format, '--format', ['json', 'tfjs'] as const);
+  const out = typeof values.out === 'string' ? values.out : undefined;
+  if (format === 'tfjs' && !out) throw new UsageError('--format tfjs needs --out DIR');
+  const model = await decodeBundle(await readBytes(positionals[0]!));
+  if (format === 'tfjs') {
+    const { modelJson, weightData } = exportTfjsModel(model);
+    await mkdir(out!, { recursive: true });
+    await writeAtomic(join(out!, 'weights.bin'), new Uint8Array(weightData));
+    await writeAtomic(join(out!, 'model.json'), `${JSON.stringify(modelJson, null, 1)}\n`);
+    process.stdout.write(`wrote ${join(out!, 'model.json')} and weights.bin\n`);
+    return 0;
+  }
+  const doc = {
+    format: model.storage!.format,
+    id: model.id,
+    name: model.name,
+    spec: model.spec,
+    defaults: model.defaults,
+    provenance: model.provenance,
+    tensors: Object.fromEntries(Object.entries(model.tensors).map(([name, t]) => [name, { shape: t.shape, storedAs: model.storage!.dtypes[name], values: Array.from(t.data) }])),
+  };
+  const text = `${JSON.stringify(doc)}\n`;
+  if (out) await writeAtomic(out, text);
+  else process.stdout.write(text);
+  return 0;
+}
