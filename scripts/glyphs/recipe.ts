@@ -43,8 +43,9 @@ export function candidateScript(codePoint: number): string | null {
   return null;
 }
 
-// Keyboard, initials and decorative faces draw something other than the character itself.
-const EXCLUDED_FACE = /keyboard|initials|decorative|ornament|dingbat|kacst ?(art|digital|poster|pen|letter|title|titlel|decorative|screen)\b/i;
+// Keyboard, initials and decorative faces draw something other than the character itself: BPG's
+// "Block" draws letters as holes in a box, its "Caps" faces draw Mkhedruli code points as capitals.
+const EXCLUDED_FACE = /keyboard|initials|decorative|ornament|dingbat|\bblock\b|\bcaps\b|kacst ?(art|digital|poster|pen|letter|title|titlel|decorative|screen)\b/i;
 
 /** True when a face is excluded by name. */
 export function isExcludedFace(fullName: string, family: string): boolean {

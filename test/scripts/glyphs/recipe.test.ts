@@ -32,6 +32,9 @@ describe('glyph recipe rules', () => {
     expect(isExcludedFace('Linux Libertine Initials O', 'Linux Libertine Initials O')).toBe(true);
     expect(isExcludedFace('KacstPoster', 'KacstPoster')).toBe(true);
     expect(isExcludedFace('KacstBook', 'KacstBook')).toBe(false);
+    expect(isExcludedFace('BPG DedaEna Block GPL&GNU', 'BPG DedaEna Block GPL&GNU')).toBe(true);
+    expect(isExcludedFace('BPG Nateli Caps GPL&GNU', 'BPG Nateli Caps GPL&GNU')).toBe(true);
+    expect(isExcludedFace('BPG Nateli GPL&GNU', 'BPG Nateli GPL&GNU')).toBe(false);
     expect(styleRank('Regular', 'DejaVu Sans')).toBe(0);
     expect(styleRank('Bold', 'DejaVu Sans Bold')).toBe(1);
   });
