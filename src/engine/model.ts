@@ -23,6 +23,8 @@ export interface Model {
   embedShape: number[];
   /** Outputs per example of a learned head; undefined when the last layer is prototype-initialised ('ways'). */
   outputSize: number | undefined;
+  /** Inputs per example of the last head layer (what prototypes are computed over). */
+  lastLayerInputSize: number;
   /** Body forward with the stored params: x [n, inputSize] or [n, ...inputShape]. */
   embed(x: tf.Tensor, opts?: ForwardOptions): tf.Tensor;
   /** Head forward over embeddings; `params` override the stored ones by name. */
@@ -59,8 +61,10 @@ export function createModel(data: ModelData): Model {
     tf.tidy(() => applyLayers(spec.head, 'head', lookup(over), applyLayers(spec.body, 'body', lookup(over), toInput(x), opts), opts));
   let embedShape: number[];
   let outputSize: number | undefined;
+  let lastLayerInputSize: number;
   try {
     embedShape = tf.tidy(() => embed(tf.zeros([1, ...spec.inputShape])).shape.slice(1));
+    lastLayerInputSize = tf.tidy(() => sizeOf(applyLayers(spec.head.slice(0, -1), 'head', lookup({}), embed(tf.zeros([1, ...spec.inputShape]))).shape.slice(1)));
     if (data.defaults.headInit === 'learned') {
       const outShape = tf.tidy(() => forward({}, tf.zeros([1, ...spec.inputShape])).shape);
       checkLearnedHead(data, outShape);
@@ -80,6 +84,7 @@ export function createModel(data: ModelData): Model {
     inputSize: sizeOf(spec.inputShape),
     embedShape,
     outputSize,
+    lastLayerInputSize,
     embed,
     forwardHead,
     forward,

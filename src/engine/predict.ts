@@ -8,15 +8,25 @@ import type { ParamMap } from './params';
 
 export type Prediction = { label: string | number; scores: Record<string, number> } | { value: number } | { values: number[] };
 
+/** The shape a head param must have: the stored one, or for a 'ways' layer [features, classes] / [classes]. */
+function expectedShape(model: Model, head: Head, name: string): number[] | undefined {
+  const last = model.spec.head.at(-1)!;
+  if (last.kind === 'dense' && last.units === 'ways' && name.startsWith(`head/${last.name}/`)) {
+    const k = head.labels.length;
+    return name.endsWith('/kernel') ? [model.lastLayerInputSize, k] : [k];
+  }
+  return model.params[name]?.shape;
+}
+
 function checkHead(model: Model, head: Head): void {
   if (head.modelId !== model.id) throw new EngineError('head_mismatch', `the head was adapted for model ${head.modelId}, not ${model.id}`);
+  if (head.task !== model.spec.task) throw new EngineError('head_mismatch', `a ${head.task} head for a ${model.spec.task} model`);
   const allowed = new Set(adaptedNames(model.spec, head.scope));
   for (const [name, t] of Object.entries(head.params)) {
-    const stored = model.params[name];
-    const fits = allowed.has(name) && (!stored || stored.shape.every((d, i) => d === t.shape[i]) && stored.rank === t.shape.length);
-    if (!fits) throw new EngineError('head_mismatch', `head param ${name} does not fit this model`);
+    const want = expectedShape(model, head, name);
+    const same = want !== undefined && want.length === t.shape.length && want.every((d, i) => d === t.shape[i]);
+    if (!allowed.has(name) || !same) throw new EngineError('head_mismatch', `head param ${name} ${JSON.stringify(t.shape)} does not fit this model`);
   }
-  if (head.task !== model.spec.task) throw new EngineError('head_mismatch', `a ${head.task} head for a ${model.spec.task} model`);
 }
 
 function classify(out: Float32Array, n: number, k: number, labels: (string | number)[]): Prediction[] {
