@@ -21,6 +21,12 @@ function expectedShape(model: Model, head: Head, name: string): number[] | undef
 function checkHead(model: Model, head: Head): void {
   if (head.modelId !== model.id) throw new EngineError('head_mismatch', `the head was adapted for model ${head.modelId}, not ${model.id}`);
   if (head.task !== model.spec.task) throw new EngineError('head_mismatch', `a ${head.task} head for a ${model.spec.task} model`);
+  const last = model.spec.head.at(-1)!;
+  if (last.kind === 'dense' && last.units === 'ways') {
+    for (const p of ['kernel', 'bias']) {
+      if (!head.params[`head/${last.name}/${p}`]) throw new EngineError('head_mismatch', `the head lacks head/${last.name}/${p}`);
+    }
+  }
   const allowed = new Set(adaptedNames(model.spec, head.scope));
   for (const [name, t] of Object.entries(head.params)) {
     const want = expectedShape(model, head, name);
