@@ -9,6 +9,7 @@ export function checkDefaults(spec: ModelSpec, shapes: SpecShapes, defaults: Ada
   };
   if (defaults.headInit === 'prototype' && shapes.outputs !== 'ways') bad("headInit 'prototype' needs a head whose last dense layer has units 'ways'");
   if (defaults.headInit === 'learned' && shapes.outputs === 'ways') bad("units 'ways' needs headInit 'prototype' (a learned head has a fixed number of outputs)");
+  if (spec.task === 'classification' && defaults.headInit === 'learned' && !defaults.labels) bad('a learned classification head needs defaults.labels, one per output');
   if (defaults.labels) {
     if (spec.task !== 'classification') bad('labels are only meaningful for classification');
     if (defaults.labels.length !== shapes.outputs) bad(`${defaults.labels.length} labels for a head with ${shapes.outputs} outputs`);

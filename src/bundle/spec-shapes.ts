@@ -37,9 +37,7 @@ function windowOut(n: number, k: number, s: number, padding: Padding, where: str
 export function specShapes(spec: ModelSpec): SpecShapes {
   const params: ParamInfo[] = [];
   const waysParams: string[] = [];
-  const denseIdx = spec.head.map((l, i) => (l.kind === 'dense' ? i : -1)).filter((i) => i >= 0);
-  if (denseIdx.length === 0) bad('the head has no dense layer');
-  const lastDense = denseIdx.at(-1)!;
+  if (!spec.head.some((l) => l.kind === 'dense')) bad('the head has no dense layer');
   let shape = [...spec.inputShape];
   let embedding: number[] = [];
   for (const part of ['body', 'head'] as const) {
@@ -58,7 +56,7 @@ export function specShapes(spec: ModelSpec): SpecShapes {
       const last = shape.at(-1)!;
       switch (layer.kind) {
         case 'dense': {
-          if (layer.units === 'ways' && !(part === 'head' && i === lastDense)) bad(`${where}: units 'ways' is only allowed on the last dense layer of the head`);
+          if (layer.units === 'ways' && !(part === 'head' && i === spec.head.length - 1)) bad(`${where}: units 'ways' is only allowed on the last layer of the head`);
           if (layer.units === 'ways' && spec.task !== 'classification') bad(`${where}: units 'ways' needs task 'classification'`);
           const units = layer.units === 'ways' ? WAYS : layer.units;
           add('kernel', [last, units], true);
@@ -83,7 +81,6 @@ export function specShapes(spec: ModelSpec): SpecShapes {
           break;
         }
         case 'batchNorm':
-          if (last === WAYS) bad(`${where}: cannot follow the 'ways' layer`);
           add('gamma', [last], true);
           add('beta', [last], true);
           add('movingMean', [last], false);
@@ -94,7 +91,6 @@ export function specShapes(spec: ModelSpec): SpecShapes {
           break;
         case 'relu':
         case 'identity':
-          if (last === WAYS && layer.kind === 'relu') bad(`${where}: only 'identity' may follow the 'ways' layer`);
           break;
       }
       if (shape.some((d) => d !== WAYS && d > 2 ** 31 - 1)) bad(`${where}: output shape [${shape}] is too large`);

@@ -162,6 +162,8 @@ function assemble(layers: { layer: Layer; params: Record<string, NamedTensor> }[
     lrMode: 'scalar',
     headInit,
     limits: { minSteps: 0, maxSteps: 100, minLr: 1e-5, maxLr: 10, maxClasses: Math.max(50, typeof units === 'number' ? units : 0), maxExamples: 500 },
+    // A learned classifier's outputs are class indices unless the caller names them.
+    ...(task === 'classification' && headInit === 'learned' && typeof units === 'number' ? { labels: Array.from({ length: units }, (_, i) => i) } : {}),
     ...opts.defaults,
   });
   const shapes = specShapes(spec);

@@ -6,6 +6,7 @@ import type { ModelData } from '../../src/spec/model-spec';
 import { createRng } from '../../src/util/random';
 import { referenceForward, softmax } from './reference-forward';
 import { tinyClassifier } from './fixture-models';
+import { createModel } from '../../src/engine/index';
 
 const dir = new URL('../fixtures/tfjs/', import.meta.url);
 const VARIANTS = ['model.json', 'model-uint8.json', 'model-uint16.json', 'model-float16.json'] as const;
@@ -35,13 +36,20 @@ const inputs = (n: number): Float32Array => {
   return Float32Array.from({ length: n * 72 }, () => rng.normal());
 };
 
-async function predictBoth(model: tf.LayersModel, ours: Omit<ModelData, 'id'>, n = 6): Promise<{ tfjs: number[][]; ref: number[][] }> {
+/** Class probabilities from tfjs's predict, from the naive reference, and from our engine's forward. */
+async function predictAll(model: tf.LayersModel, ours: Omit<ModelData, 'id'>, n = 6): Promise<{ tfjs: number[][]; ref: number[][]; engine: number[][] }> {
   const x = inputs(n);
-  const y = tf.tidy(() => model.predict(tf.tensor(x, [n, 6, 6, 2])) as tf.Tensor);
-  const tfjs = (await y.array()) as number[][];
-  y.dispose();
+  const engineModel = createModel({ ...ours, id: 'test' });
+  const [y, e] = tf.tidy(() => {
+    const input = tf.tensor(x, [n, 6, 6, 2]);
+    return [model.predict(input) as tf.Tensor, tf.softmax(engineModel.forward({}, input) as tf.Tensor2D)];
+  });
+  const tfjs = (await y!.array()) as number[][];
+  const engine = (await e!.array()) as number[][];
+  tf.dispose([y!, e!]);
+  engineModel.dispose();
   const ref = Array.from({ length: n }, (_, i) => softmax(referenceForward(ours, x.subarray(i * 72, (i + 1) * 72))));
-  return { tfjs, ref };
+  return { tfjs, ref, engine };
 }
 
 describe('tfjs interop', () => {
@@ -57,6 +65,7 @@ describe('tfjs interop', () => {
       const ours = importTfjsModel(v.modelJson, v.weightData, { name: 'fixture' });
       expect(ours.spec.head).toEqual([{ kind: 'dense', name: 'out', units: 3 }]);
       expect(ours.spec.task).toBe('classification');
+      expect(ours.defaults.labels).toEqual([0, 1, 2]);
       expect(ours.spec.body.map((l) => l.kind)).toEqual(['conv2d', 'batchNorm', 'relu', 'maxPool', 'conv2d', 'relu', 'flatten', 'dense', 'relu']);
       for (const w of model.weights) {
         const t = ours.tensors[ourName(w.originalName, 'out')]!;
@@ -65,8 +74,9 @@ describe('tfjs interop', () => {
       }
       // The Dense layer without a bias gets an exact zero bias.
       expect(ours.tensors['body/emb/bias']!.data).toEqual(new Float32Array(8));
-      const { tfjs, ref } = await predictBoth(model, ours);
+      const { tfjs, ref, engine } = await predictAll(model, ours);
       tfjs.forEach((row, i) => row.forEach((p, j) => expect(Math.abs(p - ref[i]![j]!)).toBeLessThan(1e-5)));
+      tfjs.forEach((row, i) => row.forEach((p, j) => expect(Math.abs(p - engine[i]![j]!)).toBeLessThan(1e-5)));
       model.dispose();
       expect(tf.memory().numTensors).toBe(before);
     });
