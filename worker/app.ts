@@ -1,14 +1,63 @@
-import { Hono } from 'hono';
-import { initWorkerdBackend } from '../wasm/workerd';
-import { backendInfo } from '../wasm/backend';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { timing } from 'hono/timing';
+import { bearerTenant } from './middleware/auth';
+import { toProblem, validationHook } from './middleware/errors';
+import { requestLog } from './middleware/request-log';
+import { services } from './middleware/services';
+import { ModelRegistry } from './models/registry';
+import { ApiError, problemResponse } from './problem';
+import { adaptRoutes } from './routes/adapt';
+import { docsRoutes } from './routes/docs';
+import { healthRoutes } from './routes/health';
+import { modelRoutes } from './routes/models';
+import { predictRoutes } from './routes/predict';
+import { userRoutes } from './routes/users';
+import type { BundleSource } from './models/registry';
+import type { KvLike } from './heads/kv-like';
+import type { AppEnv, Bindings } from './types';
+import type { BackendInfo } from '../wasm/backend';
 
-/** Builds the worker's Hono app. */
-export const createApp = () => {
-  const app = new Hono<{ Bindings: Env }>();
-  app.get('/healthz', async (c) => {
-    await initWorkerdBackend();
-    const info = backendInfo();
-    return c.json({ ok: info?.backend === 'wasm', backend: info?.backend, simd: info?.simd, threads: info?.threads, runtime: info?.runtime });
+export interface AppOptions {
+  /** Brings up the tfjs backend once per isolate (workerd: from the imported .wasm module). */
+  backend: () => Promise<BackendInfo>;
+  /** The bundles this worker serves; the first is the default model. */
+  bundles: BundleSource[];
+  /** Override the KV used for heads (tests inject faults through this). */
+  kv?: (env: Bindings) => KvLike;
+}
+
+const DEFAULT_MAX_BODY = 2_000_000;
+
+/** Builds the worker's Hono app: routes of the DESIGN.md contract, auth, limits, OpenAPI. */
+export const createApp = (opts: AppOptions) => {
+  const models = new ModelRegistry(opts.bundles, opts.backend);
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.onError(toProblem);
+  app.notFound((c) => problemResponse(404, 'not_found', `no route ${c.req.method} ${c.req.path}`));
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.use('*', timing({ crossOrigin: false }), requestLog(), services({ models, backend: opts.backend, kv: opts.kv }));
+  app.use(
+    '/v1/*',
+    bearerTenant({ keys: (env) => env.API_KEYS as string | undefined }),
+    async (c, next) => {
+      const max = c.var.config?.MAX_BODY_BYTES ?? DEFAULT_MAX_BODY;
+      return bodyLimit({ maxSize: max, onError: () => { throw new ApiError(413, 'body_too_large', `request body over ${max} bytes`); } })(c, next);
+    },
+  );
+  const routes = app
+    .route('/', healthRoutes())
+    .route('/v1', modelRoutes())
+    .route('/v1', adaptRoutes())
+    .route('/v1', predictRoutes())
+    .route('/v1', userRoutes());
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'fewshot-edge', version: '1', description: 'Per-user few-shot adaptation on Workers: adapt a head to a support set, cache it in KV, predict.' },
   });
-  return app;
+  app.route('/', docsRoutes());
+  return routes;
 };
+
+/** The app's type, for the typed `hono/client`. */
+export type AppType = ReturnType<typeof createApp>;

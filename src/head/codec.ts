@@ -64,7 +64,7 @@ export async function decodeHead(bytes: Uint8Array): Promise<Head> {
   if (HEADER + metaLength > body) throw new HeadError('truncated', 'meta runs past the end');
   let raw: unknown;
   try {
-    raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(HEADER, HEADER + metaLength)));
+    raw = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes.subarray(HEADER, HEADER + metaLength)));
   } catch (e) {
     throw new HeadError('bad_meta', `meta is not JSON: ${e instanceof Error ? e.message : String(e)}`);
   }

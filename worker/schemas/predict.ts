@@ -18,6 +18,8 @@ export const PredictRequestSchema = z
 
 export const ClassPrediction = z.object({ label: Label, scores: z.record(z.string(), z.number()) }).openapi('ClassPrediction');
 export const ValuePrediction = z.object({ value: z.number() }).openapi('ValuePrediction');
+/** Regression models with more than one output. */
+export const ValuesPrediction = z.object({ values: z.array(z.number()) }).openapi('ValuesPrediction');
 
 export const PredictResponseSchema = z
   .object({
@@ -27,6 +29,6 @@ export const PredictResponseSchema = z
     cache: CacheStatus,
     /** True when the head was re-adapted inline from the request's support set. */
     adapted: z.boolean(),
-    predictions: z.array(z.union([ClassPrediction, ValuePrediction])),
+    predictions: z.array(z.union([ClassPrediction, ValuePrediction, ValuesPrediction])),
   })
   .openapi('PredictResponse');

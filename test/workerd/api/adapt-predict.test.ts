@@ -4,12 +4,12 @@ import { makeApp, support } from './harness';
 describe('adapt → predict round trip (real KV)', () => {
   it('adapts, caches the head, points the user at it, and predicts the right classes', async () => {
     const { call, kv } = makeApp();
-    const s = support(3, 4, 11, ['cat', 'dog', 7]);
+    const s = support(3, 4, 11, ['cat', 'dog', 'fish']);
     const res = await call('POST', '/v1/models/tiny/adapt', { body: { user: 'u-round-trip', support: s } });
     expect(res.status).toBe(200);
     const a = (await res.json()) as { headId: string; labels: unknown[]; cache: string; loss: { before: number; after: number }; steps: number };
     expect(a.headId).toMatch(/^[0-9a-f]{64}$/);
-    expect(a.labels).toEqual(['cat', 'dog', 7]);
+    expect(a.labels).toEqual(['cat', 'dog', 'fish']);
     expect(a.cache).toBe('miss');
     expect(a.loss.after).toBeLessThanOrEqual(a.loss.before);
     expect(kv.writes).toBe(2); // the head, then the user's pointer
@@ -20,11 +20,20 @@ describe('adapt → predict round trip (real KV)', () => {
     const pj = (await p.json()) as { headId: string; cache: string; predictions: { label: unknown; scores: Record<string, number> }[] };
     expect(pj.headId).toBe(a.headId);
     expect(pj.cache).toBe('hit');
-    expect(pj.predictions.map((x) => x.label)).toEqual(['cat', 'dog', 7]);
+    expect(pj.predictions.map((x) => x.label)).toEqual(['cat', 'dog', 'fish']);
     for (const pr of pj.predictions) expect(Object.values(pr.scores).reduce((x, y) => x + y, 0)).toBeCloseTo(1, 5);
 
     const byId = await call('POST', '/v1/models/tiny/predict', { body: { headId: a.headId, inputs: queries.slice(0, 1) } });
     expect(((await byId.json()) as { predictions: { label: unknown }[] }).predictions[0]!.label).toBe('cat');
+  });
+
+  it('numeric labels come back as numbers', async () => {
+    const { call } = makeApp();
+    const s = support(2, 3, 12, [3, 9]);
+    const a = (await (await call('POST', '/v1/models/tiny/adapt', { body: { user: 'u-numeric', support: s } })).json()) as { labels: unknown[] };
+    expect(a.labels).toEqual([3, 9]);
+    const p = (await (await call('POST', '/v1/models/tiny/predict', { body: { user: 'u-numeric', inputs: [s.centres[1]] } })).json()) as { predictions: { label: unknown }[] };
+    expect(p.predictions[0]!.label).toBe(9);
   });
 
   it('a repeated adapt is a cache hit that writes nothing', async () => {

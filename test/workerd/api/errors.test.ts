@@ -17,6 +17,7 @@ const cases: Case[] = [
   { name: 'wrong input length', body: { user: 'u', support: { inputs: [[1, 2, 3], [1, 2, 3]], labels: ['a', 'b'] } }, status: 422, code: 'input_length' },
   { name: 'Infinity (1e999)', raw: JSON.stringify({ user: 'u', support: s }).replace(/\[(-?[0-9.e-]+),/, '[1e999,'), status: 422, code: 'non_finite' },
   { name: 'labels ≠ inputs', body: { user: 'u', support: { inputs: s.inputs, labels: ['a'] } }, status: 422, code: 'label_count_mismatch' },
+  { name: 'mixed label kinds', body: { user: 'u', support: { inputs: s.inputs, labels: ['a', 1, 'a', 1] } }, status: 422, code: 'label_kind' },
   { name: 'one class only', body: { user: 'u', support: { inputs: s.inputs.slice(0, 2), labels: ['a', 'a'] } }, status: 422, code: 'too_few_examples' },
   { name: 'too many classes', body: { user: 'u', support: { inputs: big.map(() => s.inputs[0]), labels: big } }, status: 413, code: 'too_many_classes' },
   { name: 'steps over limit', body: { user: 'u', support: s, steps: 100_000 }, status: 422, code: 'steps_out_of_range' },
