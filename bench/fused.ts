@@ -10,8 +10,8 @@ import type { ProblemSpec } from '../wasm/fused/synthetic';
 /** Standard case (a). */
 export const CASE_A: ProblemSpec = { loss: 'softmax-ce', init: 'learned', lr: 0.5, n: 25, d: 64, k: 5, steps: 10 };
 
-/** Iterations of the 96-FLOP body of `peakMulAdd` per timed sample. */
-const PEAK_ITERS = 200_000;
+/** Iterations of the 96-FLOP body of `peakMulAdd` per call (~0.2–1 ms). */
+const PEAK_ITERS = 100_000;
 const PEAK_FLOPS_PER_ITER = 96;
 
 export interface Stats {
@@ -19,11 +19,15 @@ export interface Stats {
   p10: number;
   p90: number;
   samples: number;
+  /** Calls per timed sample. */
+  batch: number;
 }
 
 export interface FusedBenchResult {
   case: ProblemSpec;
   backend: string;
+  /** Smallest observed step of performance.now() (workerd: ~1 ms; samples are sized to dwarf it). */
+  clock_resolution_ms: number;
   /** ms per adaptation, the whole `kernel.solve` call (validation, copies in and out, the wasm loop). */
   fused_ms: Stats;
   /** ms per adaptation with steps = 0: the fixed cost (copies + one forward pass). */
@@ -43,22 +47,50 @@ export interface FusedBenchResult {
   memory_growth_bytes_1000: number;
 }
 
-function stats(xs: number[]): Stats {
+function stats(xs: number[]): Omit<Stats, 'batch'> {
   const s = [...xs].sort((a, b) => a - b);
   const q = (f: number): number => s[Math.min(s.length - 1, Math.floor(f * s.length))]!;
   return { p50: q(0.5), p10: q(0.1), p90: q(0.9), samples: s.length };
 }
 
-/** ms per call of `fn`, timed in batches so a coarse clock still resolves microsecond calls. */
-function time(fn: () => void, opts: { warmup: number; samples: number; batch: number }): Stats {
+/** The smallest nonzero step of performance.now() over a few ticks. */
+export function clockResolutionMs(): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    let t1 = t0;
+    while (t1 === t0) t1 = performance.now();
+    best = Math.min(best, t1 - t0);
+  }
+  return best;
+}
+
+/** How many calls of `fn` take at least `minMs` on this clock. */
+function calibrate(fn: () => void, minMs: number): number {
+  let batch = 1;
+  for (;;) {
+    const t0 = performance.now();
+    for (let i = 0; i < batch; i++) fn();
+    const dt = performance.now() - t0;
+    if (dt >= minMs) return batch;
+    batch = dt > 0 ? Math.ceil(batch * Math.min(10, (1.2 * minMs) / dt)) : batch * 10;
+  }
+}
+
+/**
+ * ms per call of `fn`: after warm-up, `samples` timings of a batch sized to last ≥ `minSampleMs`, so a
+ * coarse clock (workerd's) still resolves microsecond calls; median and spread over samples.
+ */
+function time(fn: () => void, opts: { warmup: number; samples: number; minSampleMs: number }): Stats {
   for (let i = 0; i < opts.warmup; i++) fn();
+  const batch = calibrate(fn, opts.minSampleMs);
   const out: number[] = [];
   for (let s = 0; s < opts.samples; s++) {
     const t0 = performance.now();
-    for (let i = 0; i < opts.batch; i++) fn();
-    out.push((performance.now() - t0) / opts.batch);
+    for (let i = 0; i < batch; i++) fn();
+    out.push((performance.now() - t0) / batch);
   }
-  return stats(out);
+  return { ...stats(out), batch };
 }
 
 /** FLOPs of one solve: forward 2ndk+nk, loss/grad, backward 2ndk+nk, update 2(dk+k), final forward. */
@@ -73,9 +105,8 @@ export function fusedFlops(spec: Pick<ProblemSpec, 'loss' | 'n' | 'd' | 'k' | 's
 }
 
 /** Measures the machine's wasm SIMD f32 throughput (GFLOP/s) with the kernel's mul+add probe. */
-export function measurePeakGflops(kernel: FusedKernel, samples = 7): number {
-  kernel.peakMulAdd(PEAK_ITERS);
-  const ms = time(() => kernel.peakMulAdd(PEAK_ITERS), { warmup: 1, samples, batch: 1 }).p50;
+export function measurePeakGflops(kernel: FusedKernel, opts: { samples: number; minSampleMs: number }): number {
+  const ms = time(() => kernel.peakMulAdd(PEAK_ITERS), { warmup: 3, ...opts }).p50;
   return (PEAK_ITERS * PEAK_FLOPS_PER_ITER) / (ms * 1e6);
 }
 
@@ -88,18 +119,21 @@ export function benchFused(kernel: FusedKernel, opts: { quick?: boolean; spec?: 
   const problem = syntheticProblem(spec, 1);
   const zero = { ...problem, steps: 0 };
   const q = opts.quick === true;
-  const fused = time(() => kernel.solve(problem), { warmup: q ? 50 : 500, samples: q ? 15 : 51, batch: 20 });
-  const fusedZero = time(() => kernel.solve(zero), { warmup: q ? 50 : 500, samples: q ? 15 : 51, batch: 20 });
+  const t = { samples: q ? 9 : 31, minSampleMs: q ? 10 : 25 };
+  const clock = clockResolutionMs();
+  const fused = time(() => kernel.solve(problem), { warmup: q ? 50 : 500, ...t });
+  const fusedZero = time(() => kernel.solve(zero), { warmup: q ? 50 : 500, ...t });
   const tensors = tf.memory().numTensors;
-  const naive = time(() => solveLinearHeadTfjs(problem), { warmup: q ? 5 : 20, samples: q ? 11 : 41, batch: 1 });
+  const naive = time(() => solveLinearHeadTfjs(problem), { warmup: q ? 5 : 20, ...t });
   if (tf.memory().numTensors !== tensors) throw new Error('naive tfjs loop leaked tensors');
   const before = kernel.memoryBytes();
   for (let i = 0; i < 1000; i++) kernel.solve(problem);
   const flops = fusedFlops(spec);
-  const peak = measurePeakGflops(kernel, q ? 3 : 7);
+  const peak = measurePeakGflops(kernel, { samples: q ? 5 : 11, minSampleMs: t.minSampleMs });
   return {
     case: spec,
     backend: tf.getBackend(),
+    clock_resolution_ms: clock,
     fused_ms: fused,
     fused_zero_steps_ms: fusedZero,
     naive_ms: naive,
