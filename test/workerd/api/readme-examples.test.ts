@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { exports } from 'cloudflare:workers';
+import glyphsAdapt from '../../../examples/glyphs-adapt.json';
+import glyphsPredict from '../../../examples/glyphs-predict.json';
+import sineAdapt from '../../../examples/sine-adapt.json';
+import sinePredict from '../../../examples/sine-predict.json';
+
+const post = (path: string, body: unknown) =>
+  exports.default.fetch(
+    new Request(`http://127.0.0.1:8787${path}`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer local-dev-key', 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+  );
+
+describe("the README's curl examples, against the worker as deployed (embedded bundles)", () => {
+  it('glyphs: adapt then predict by user', async () => {
+    const a = await post('/v1/models/glyphs/adapt', glyphsAdapt);
+    expect(a.status).toBe(200);
+    const aj = (await a.json()) as { headId: string; labels: string[] };
+    expect(new Set(aj.labels)).toEqual(new Set(glyphsAdapt.support.labels));
+    const p = await post('/v1/models/glyphs/predict', glyphsPredict);
+    expect(p.status).toBe(200);
+    const pj = (await p.json()) as { headId: string; predictions: { label: string }[] };
+    expect(pj.headId).toBe(aj.headId);
+    expect(pj.predictions).toHaveLength(glyphsPredict.inputs.length);
+  });
+
+  it('sine-maml: adapt then predict by user', async () => {
+    expect((await post('/v1/models/sine-maml/adapt', sineAdapt)).status).toBe(200);
+    const p = (await (await post('/v1/models/sine-maml/predict', sinePredict)).json()) as { predictions: { value: number }[] };
+    expect(p.predictions).toHaveLength(3);
+    for (const x of p.predictions) expect(Number.isFinite(x.value)).toBe(true);
+  });
+});
