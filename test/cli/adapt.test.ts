@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { command as adaptCommand } from '../../src/cli/adapt-command';
+import { command as predictCommand } from '../../src/cli/predict-command';
+import { decodeBundle } from '../../src/bundle/index';
+import { adapt, createModel, predict } from '../../src/engine/index';
+import { headFromJson } from '../../src/head/json';
+import { headIdFor } from '../../src/head/head-id';
+import { classSupport } from '../engine/model-fixtures';
+import type { Command } from '../../src/cli/commands';
+
+const BUNDLE = 'test/fixtures/tiny.fsb';
+const dir = mkdtempSync(join(tmpdir(), 'fewshot-adapt-'));
+const file = (name: string, content?: unknown): string => {
+  const p = join(dir, name);
+  if (content !== undefined) writeFileSync(p, typeof content === 'string' ? content : JSON.stringify(content));
+  return p;
+};
+const support = classSupport(31, 16, 3, 3, ['left', 'right', 'stop'], 0.4, 1);
+
+/** Runs a command in-process; returns its exit code and what it printed. */
+async function call(cmd: Command, argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+  try {
+    const code = await cmd.run(argv);
+    return { code, out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+describe('fewshot adapt / predict', () => {
+  beforeAll(() => {
+    file('support.json', support);
+    file('inputs.json', { inputs: support.inputs.slice(0, 4) });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('adapt writes head.json and prints a one-line summary; predict prints {headId, predictions} like the engine', async () => {
+    const out = file('head.json');
+    const r = await call(adaptCommand, ['--bundle', BUNDLE, '--support', file('support.json'), '--out', out]);
+    expect(r).toMatchObject({ code: 0, err: '' });
+    expect(r.out.trim().split('\n')).toHaveLength(1);
+    const summary = JSON.parse(r.out);
+    expect(summary).toMatchObject({ labels: ['left', 'right', 'stop'], steps: 10, lr: 0.5, out });
+    expect(summary.loss.after).toBeLessThanOrEqual(summary.loss.before);
+    const data = await decodeBundle(readFileSync(BUNDLE));
+    expect(summary.headId).toBe(await headIdFor(data.id, support, { steps: 10, lr: 0.5 }));
+    const raw = JSON.parse(readFileSync(out, 'utf8'));
+    expect(raw.headId).toBe(summary.headId);
+    const head = headFromJson(raw);
+    const model = createModel(data);
+    const direct = adapt(model, support);
+    expect(head.params).toEqual(direct.head.params);
+
+    const p = await call(predictCommand, ['--bundle', BUNDLE, '--head', out, '--inputs', file('inputs.json')]);
+    expect(p.code).toBe(0);
+    const printed = JSON.parse(p.out);
+    expect(printed).toEqual({ headId: summary.headId, predictions: JSON.parse(JSON.stringify(predict(model, direct.head, support.inputs.slice(0, 4)))) });
+    expect(printed.predictions.map((x: { label: string }) => x.label)).toEqual(support.labels.slice(0, 4));
+    model.dispose();
+  });
+
+  it('--steps and --lr are passed to the engine and change the head id', async () => {
+    const r = await call(adaptCommand, ['--bundle', BUNDLE, '--support', file('support.json'), '--steps', '3', '--lr', '0.1', '--out', file('head-3.json')]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ steps: 3, lr: 0.1 });
+  });
+
+  it('a rejected support set exits 1 with one line and writes nothing (an existing head.json is untouched)', async () => {
+    const out = file('kept.json', 'previous');
+    const bad = { ...support, inputs: support.inputs.map((x, i) => (i === 2 ? x.slice(1) : x)) };
+    const r = await call(adaptCommand, ['--bundle', BUNDLE, '--support', file('bad.json', bad), '--out', out]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^fewshot adapt: input_length: input 2 has 15 numbers; the model takes 16 numbers per input\n$/);
+    expect(readFileSync(out, 'utf8')).toBe('previous');
+    const fresh = file('fresh.json');
+    const r2 = await call(adaptCommand, ['--bundle', BUNDLE, '--support', file('support.json'), '--steps', '1000', '--out', fresh]);
+    expect(r2.err).toMatch(/^fewshot adapt: steps_out_of_range: .*\n$/);
+    expect(existsSync(fresh)).toBe(false);
+  });
+
+  it('usage errors exit 2; unreadable, corrupt or mismatched files exit 1, one line each', async () => {
+    const usage = await call(adaptCommand, ['--bundle', BUNDLE, '--support', file('support.json')]);
+    expect([usage.code, usage.err]).toEqual([2, expect.stringMatching(/--out is required \(usage: fewshot adapt/)]);
+    const cases: [Command, string[], RegExp][] = [
+      [adaptCommand, ['--bundle', file('missing.fsb'), '--support', file('support.json'), '--out', file('x.json')], /ENOENT/],
+      [adaptCommand, ['--bundle', file('corrupt.fsb', 'not a bundle'), '--support', file('support.json'), '--out', file('x.json')], /fewshot adapt: /],
+      [adaptCommand, ['--bundle', BUNDLE, '--support', file('notjson.json', '{inputs'), '--out', file('x.json')], /notjson.json: not JSON/],
+      [predictCommand, ['--bundle', BUNDLE, '--head', file('badhead.json', { format: 'other' }), '--inputs', file('inputs.json')], /bad_json/],
+      [predictCommand, ['--bundle', BUNDLE, '--head', file('otherhead.json', { ...JSON.parse(readFileSync(file('head.json'), 'utf8')), modelId: 'f'.repeat(64) }), '--inputs', file('inputs.json')], /head_mismatch/],
+      [predictCommand, ['--bundle', BUNDLE, '--head', file('head.json'), '--inputs', file('noinputs.json', { rows: [] })], /expected \{inputs/],
+    ];
+    for (const [cmd, argv, message] of cases) {
+      const r = await call(cmd, argv);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(message);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+    }
+    expect(existsSync(file('x.json'))).toBe(false);
+  });
+
+  it('works end to end through bin/fewshot.mjs', async () => {
+    const run = promisify(execFile);
+    const out = file('e2e.json');
+    const r = await run('node', ['bin/fewshot.mjs', 'adapt', '--bundle', BUNDLE, '--support', file('support.json'), '--out', out]);
+    expect(JSON.parse(r.stdout).labels).toEqual(['left', 'right', 'stop']);
+    const p = await run('node', ['bin/fewshot.mjs', 'predict', '--bundle', BUNDLE, '--head', out, '--inputs', file('inputs.json')]);
+    expect(JSON.parse(p.stdout).predictions).toHaveLength(4);
+    const failed = await run('node', ['bin/fewshot.mjs', 'adapt', '--bundle', BUNDLE, '--support', file('bad2.json', { inputs: [], labels: [] }), '--out', out]).catch((e: { code: number; stderr: string }) => e);
+    expect((failed as { code: number }).code).toBe(1);
+    expect((failed as { stderr: string }).stderr).toMatch(/^fewshot adapt: empty_support: .*\n$/);
+  });
+});
