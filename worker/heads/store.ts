@@ -21,7 +21,8 @@ export interface StoredHead {
   metadata: HeadMetadata;
 }
 
-export type CacheRead<T> = { status: 'hit'; value: T } | { status: 'miss' } | { status: 'unavailable'; reason: string };
+/** `damaged`: something is stored but is not a valid value (a torn write); it reads as a miss and is overwritten. */
+export type CacheRead<T> = { status: 'hit'; value: T } | { status: 'miss'; damaged?: boolean } | { status: 'unavailable'; reason: string };
 
 export interface HeadStoreOptions {
   ttlSeconds: number;
@@ -88,13 +89,16 @@ export class HeadStore {
 
   /** Reads a user's pointer. */
   async getPointer(tenant: string, model: string, user: string): Promise<CacheRead<UserPointer>> {
+    let v: unknown;
     try {
-      const v = await bounded(this.kv.get(userKey(tenant, model, user), { type: 'json' }), this.timeoutMs);
-      if (v == null) return { status: 'miss' };
-      return isPointer(v) ? { status: 'hit', value: v } : { status: 'miss' };
+      v = await bounded(this.kv.get(userKey(tenant, model, user), { type: 'json' }), this.timeoutMs);
     } catch (e) {
+      // A pointer that is not JSON is damaged data, not an outage: as a miss, the next adapt rewrites it.
+      if (e instanceof SyntaxError) return { status: 'miss', damaged: true };
       return { status: 'unavailable', reason: reason(e) };
     }
+    if (v == null) return { status: 'miss' };
+    return isPointer(v) ? { status: 'hit', value: v } : { status: 'miss', damaged: true };
   }
 
   /** Points the user at `headId` unless they already point there (KV allows ~1 write/s per key). */
@@ -113,7 +117,11 @@ export class HeadStore {
   async deleteUser(tenant: string, model: string, user: string): Promise<number> {
     const pointer = await this.getPointer(tenant, model, user);
     if (pointer.status === 'unavailable') throw new Error(pointer.reason);
-    if (pointer.status === 'miss') return 0;
+    if (pointer.status === 'miss') {
+      // A damaged pointer lists no heads we could find, but the pointer itself must go.
+      if (pointer.damaged) await bounded(this.kv.delete(userKey(tenant, model, user)), this.timeoutMs);
+      return 0;
+    }
     const heads = pointer.value.heads;
     await bounded(Promise.all(heads.map((h) => this.kv.delete(headKey(tenant, model, h)))), this.timeoutMs);
     // The pointer goes last: if a head delete failed, a retry still finds the list.
