@@ -67,7 +67,7 @@ export function naiveAdapt(data: ModelData, support: SupportSet, losses = true):
   const { k, steps, lr } = CASE;
   // tf.variable copies its initial value: the tidy frees the originals, not the variables.
   const [w, b] = tf.tidy(() => [tf.variable(tf.tensor2d(data.tensors['head/out/kernel']!.data, [CASE.d, k])), tf.variable(tf.tensor1d(data.tensors['head/out/bias']!.data))]);
-  const [x, y] = tf.tidy(() => [tf.tensor2d(support.inputs), tf.oneHot(support.labels.map((l) => data.defaults.labels!.indexOf(l)), k).toFloat()]);
+  const [x, y] = tf.tidy(() => [tf.tensor2d(support.inputs), tf.cast(tf.oneHot(support.labels.map((l) => data.defaults.labels!.indexOf(l)), k), 'float32')]);
   const loss = (): tf.Scalar => tf.losses.softmaxCrossEntropy(y!, tf.add(tf.matMul(x!, w!), b!));
   const opt = tf.train.sgd(lr);
   let before = NaN;

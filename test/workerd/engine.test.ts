@@ -6,6 +6,7 @@ import { decodeHead, encodeHead } from '../../src/head/codec';
 import { goldenResults } from '../engine/golden-case';
 import { classSupport, embeddingModel } from '../engine/model-fixtures';
 import golden from '../engine/golden.json';
+import { benchAdaptPaths } from '../../bench/adapt-paths';
 
 describe('the engine in workerd', () => {
   it('gives the same heads as Node (golden.json, bit for bit), including a conv body adapted on wasm', async () => {
@@ -30,5 +31,14 @@ describe('the engine in workerd', () => {
     for (let i = 0; i < 100; i++) predict(model, adapt(model, s, { steps: 3 }).head, s.inputs.slice(0, 1));
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
+  });
+
+  it('runs the adapt-paths benchmark (numbers printed, never asserted; the paths must agree)', async () => {
+    await initWorkerdBackend();
+    const r = await benchAdaptPaths({ quick: true });
+    console.log(`adapt-paths workerd ${JSON.stringify({ naive: r.naive_ms.p50, autodiff: r.autodiff_ms.p50, fast: r.fast_ms.p50, fused: r.fused_ms?.p50, ratio_fast: r.ratio_naive_over_fast, ratio_fused: r.ratio_naive_over_fused })}`);
+    expect(r.backend).toBe('wasm');
+    expect(r.max_abs_diff_fast_vs_naive).toBeLessThanOrEqual(1e-5);
+    expect(r.fast_kernels).toBeLessThanOrEqual(5 * 10 + 10);
   });
 });
