@@ -8,8 +8,8 @@ import type { FaultPlan } from '../../../worker/heads/faulty-kv';
 import type { KvLike } from '../../../worker/heads/kv-like';
 import type { Bindings } from '../../../worker/types';
 
-/** Keys of the test tenants: the three of vitest.config.ts plus two private to these tests. */
-export const KEYS = { local: 'local-dev-key', alpha: 'key-alpha', beta: 'key-beta', fuzz: 'key-fuzz', gamma: 'key-gamma' } as const;
+/** Keys of the test tenants: the three of vitest.config.ts plus four private to these tests (one file each). */
+export const KEYS = { local: 'local-dev-key', alpha: 'key-alpha', beta: 'key-beta', fuzz: 'key-fuzz', gamma: 'key-gamma', delta: 'key-delta', epsilon: 'key-epsilon' } as const;
 
 /** sha256(key) → tenant, as API_KEYS holds them. */
 export const KEY_HASHES: Record<keyof typeof KEYS, string> = {
@@ -18,13 +18,16 @@ export const KEY_HASHES: Record<keyof typeof KEYS, string> = {
   beta: '8fd493b2a681a4810d9fd40526a9de960deb255e7bfbb1c4d509d06d6da6ff5b',
   fuzz: 'bc664f9236fa4d59280aeb6ef0a83ee85f72c4a92e4c86b29dbc4aae7afd51c1',
   gamma: '48dcfc29339fe4f9ae052b80ed0ced40dc21f90a6e5da1a9076ff463be0e2cbb',
+  delta: 'ec92e392f8d52e2bca263be39a19bfb8b533999d5b477e520b845d680c5681ba',
+  epsilon: '886277bfc1c456596d0d1c32b646bcd186fbdfaa22859c3cd6d8684d182504d1',
 };
 
 const API_KEYS = JSON.stringify(Object.fromEntries(Object.entries(KEY_HASHES).map(([tenant, hash]) => [hash, tenant])));
 
 /**
- * The bindings the app sees: the real ones with our own tenants added. Tenants 'fuzz' and 'gamma'
- * are used by no other test file, so their KV prefixes can be snapshotted while other files run.
+ * The bindings the app sees: the real ones with our own tenants added. 'fuzz' (API fuzzing), 'gamma'
+ * (KV faults) and 'delta'/'epsilon' (tenancy) are each used by one test file only, so their KV
+ * prefixes can be snapshotted while other files run.
  */
 export const testEnv: Bindings = Object.create(env, { API_KEYS: { value: API_KEYS, enumerable: true } });
 
