@@ -34,7 +34,7 @@ export async function goldenResults(): Promise<Record<string, GoldenResult>> {
     const model = createModel(data);
     try {
       const r = adapt(model, support, opts);
-      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await encodeHead(r.head)));
+      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', (await encodeHead(r.head)) as BufferSource));
       out[name] = { head: Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join(''), lossBefore: r.loss.before, lossAfter: r.loss.after };
     } finally {
       model.dispose();

@@ -34,7 +34,7 @@ describe('binary head codec', () => {
     const metaLength = view.getUint32(8, true);
     const payloadAt = Math.ceil((12 + metaLength) / 16) * 16;
     expect(bytes.length).toBe(payloadAt + 24 * 4 + 32);
-    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes.subarray(0, bytes.length - 32)));
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes.subarray(0, bytes.length - 32) as BufferSource));
     expect(bytes.subarray(bytes.length - 32)).toEqual(digest);
   });
 
@@ -47,7 +47,7 @@ describe('binary head codec', () => {
     const codes = new Set<string>();
     for (let i = 0; i < bytes.length; i++) {
       const bad = bytes.slice();
-      bad[i] ^= 0x5a;
+      bad[i] = bad[i]! ^ 0x5a;
       const err = await decodeHead(bad).then(() => undefined, (e: unknown) => e);
       expect(err, `byte ${i}`).toBeInstanceOf(HeadError);
       codes.add((err as HeadError).code);
@@ -68,7 +68,7 @@ describe('binary head codec', () => {
     const reseal = async (body: Uint8Array): Promise<Uint8Array> => {
       const out = new Uint8Array(body.length + 32);
       out.set(body);
-      out.set(new Uint8Array(await crypto.subtle.digest('SHA-256', body)), body.length);
+      out.set(new Uint8Array(await crypto.subtle.digest('SHA-256', body as BufferSource)), body.length);
       return out;
     };
     const good = await encodeHead(sampleHead());
