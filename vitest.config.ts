@@ -16,7 +16,7 @@ export default defineConfig({
         test: {
           name: 'node',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/workerd/**', 'test/browser/**', 'test/fuzz/**'],
+          exclude: ['test/workerd/**', 'test/browser/**'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,

@@ -191,7 +191,8 @@ export function hugeJson(bytes: number): string {
 // ---- auth ---------------------------------------------------------------------------------------
 
 const VALID_KEYS: string[] = Object.values(KEYS);
-const headerText = fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).map((c) => String.fromCharCode(c)), maxLength: 80 });
+// Printable ASCII: workerd re-encodes other header bytes as UTF-8 (with a warning), which no real client sends.
+const headerText = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 80 });
 
 const authHeader: fc.Arbitrary<string | null> = fc.oneof(
   fc.constant(null),
