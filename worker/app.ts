@@ -9,6 +9,7 @@ import { ModelRegistry } from './models/registry';
 import { ApiError, problemResponse } from './problem';
 import { adaptRoutes } from './routes/adapt';
 import { docsRoutes } from './routes/docs';
+import { diagnosticsRoutes } from './routes/diagnostics';
 import { healthRoutes } from './routes/health';
 import { modelRoutes } from './routes/models';
 import { predictRoutes } from './routes/predict';
@@ -56,6 +57,7 @@ export const createApp = (opts: AppOptions) => {
     info: { title: 'fewshot-edge', version: '1', description: 'Per-user few-shot adaptation on Workers: adapt a head to a support set, cache it in KV, predict.' },
   });
   app.route('/', docsRoutes());
+  app.route('/v1', diagnosticsRoutes());
   return routes;
 };
 
