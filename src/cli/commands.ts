@@ -24,4 +24,6 @@ export const commands: Record<string, Command> = {
   bundle: lazy('inspect | verify | quantize | export | import-tfjs a weight bundle', () => import('./bundle-command')),
   adapt: lazy('adapt a bundle\'s head to a support set, write head.json', () => import('./adapt-command')),
   predict: lazy('predict with a bundle and an adapted head', () => import('./predict-command')),
+  train: lazy('meta-train a bundle on sinusoid or glyphs tasks', () => import('./train-command')),
+  eval: lazy('evaluate a bundle: mean ± 95% CI over test tasks', () => import('./eval-command')),
 };

@@ -1,0 +1,105 @@
+import { encodeBundle } from '../bundle/index';
+import { metaTrain } from '../algorithms/meta-train';
+import { initNodeBackend } from '../../wasm/node';
+import { parse, UsageError, writeAtomic } from './bundle/cli-io';
+import { loadGlyphsFromDisk } from './glyphs-data';
+import { readCheckpoint, writeCheckpoint } from './train/checkpoint';
+import { resolveTrainOptions, TRAIN_FLAGS } from './train/options';
+import { toModelData } from './train/output';
+import { createProgress } from './train/progress';
+import { setupTraining } from './train/setup';
+import { validate } from './train/validation';
+import type { Command } from './commands';
+import type { TrainSnapshot } from '../algorithms/meta-train';
+import type { Provenance } from '../spec/model-spec';
+import type { TrainOptions } from './train/options';
+
+const USAGE =
+  'fewshot train --task sinusoid|glyphs --algo maml|fomaml|reptile|anil|metasgd|protonet|protomaml|transfer [--iterations N --meta-batch B --ways N --shots K --queries Q --inner-steps S --inner-lr X --outer-lr X --seed S --val-every N --checkpoint-every N --resume CKPT] --out FILE';
+
+/** Checkpoint bundle path of a run writing `out` (its state sidecar is `<ckpt>.state.json`). */
+export const checkpointPath = (out: string): string => `${out}.ckpt`;
+
+async function run(argv: string[]): Promise<number> {
+  const { values } = parse(argv, { ...TRAIN_FLAGS, help: { type: 'boolean' } }, 0) as { values: Record<string, string | boolean | undefined> };
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  let o: TrainOptions = resolveTrainOptions(values);
+  let resumed: { snapshot: TrainSnapshot; extra: Record<string, unknown> } | undefined;
+  if (o.resume) {
+    const ck = await readCheckpoint(o.resume);
+    if (ck.options.task !== o.task || ck.options.algo !== o.algo) throw new UsageError(`--resume: the checkpoint is ${ck.options.task}/${ck.options.algo}, not ${o.task}/${o.algo}`);
+    // The run continues with the checkpoint's settings; only the length and the output may change.
+    const deploy = { ...(values['deploy-steps'] !== undefined ? { deploySteps: o.deploySteps } : {}), ...(values['deploy-lr'] !== undefined ? { deployLr: o.deployLr } : {}) };
+    o = { ...ck.options, iterations: o.iterations, out: o.out, resume: o.resume, ...deploy };
+    resumed = ck;
+  }
+  await initNodeBackend();
+  const dataset = o.task === 'glyphs' ? await loadGlyphsFromDisk() : undefined;
+  const setup = setupTraining(o, dataset);
+  const command = `fewshot train ${argv.join(' ')}`;
+  const priorWall = Number(resumed?.extra.wallSeconds ?? 0);
+  const from = resumed?.snapshot.iteration ?? 0;
+  const t0 = performance.now();
+  const metrics: Record<string, number> = {};
+  const provenance = (s: TrainSnapshot): Provenance => {
+    const wallSeconds = priorWall + (performance.now() - t0) / 1000;
+    return {
+      algorithm: o.algo, dataset: o.task, split: 'train', seed: o.seed, date: new Date().toISOString(), command,
+      iterations: s.iteration, wallSeconds: Math.round(wallSeconds * 10) / 10, secondOrder: setup.algorithm.secondOrder,
+      training: { metaBatch: o.metaBatch, ways: o.ways, shots: o.shots, queries: o.queries, innerSteps: o.innerSteps, innerLr: o.innerLr, outerLr: o.outerLr, filters: o.filters },
+      metrics: { ...metrics },
+    };
+  };
+  const progress = createProgress(o.iterations, from);
+  const validation = async (s: TrainSnapshot): Promise<void> => {
+    const m = await validate(o, toModelData(o, setup.spec, s.tensors, provenance(s), dataset), dataset);
+    Object.assign(metrics, m);
+    progress.note(`validation @${s.iteration}: ${Object.entries(m).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(4)}`).join(' ')}`);
+  };
+  const checkpoint = async (s: TrainSnapshot): Promise<void> => {
+    const bundle = await encodeBundle(toModelData(o, setup.spec, s.tensors, provenance(s), dataset));
+    await writeCheckpoint(checkpointPath(o.out), bundle, s, o, { wallSeconds: provenance(s).wallSeconds, metrics });
+    progress.note(`checkpoint @${s.iteration}: ${checkpointPath(o.out)}`);
+  };
+  if (resumed?.extra.metrics) Object.assign(metrics, resumed.extra.metrics);
+  const final = await metaTrain({
+    algorithm: setup.algorithm,
+    start: resumed?.snapshot ?? setup.init,
+    iterations: o.iterations,
+    outerLr: o.outerLr,
+    batch: setup.batch,
+    lossEvery: 10,
+    onIteration: (it, loss) => progress.update(it, loss),
+    every: [
+      { n: o.valEvery, run: validation },
+      { n: o.checkpointEvery, run: checkpoint },
+    ],
+  });
+  progress.done();
+  if (o.valEpisodes > 0) await validation(final);
+  const prov = provenance(final);
+  prov.itPerSec = Math.round(((final.iteration - from) / Math.max(1e-9, (performance.now() - t0) / 1000)) * 10) / 10;
+  const bytes = await encodeBundle(toModelData(o, setup.spec, final.tensors, prov, dataset));
+  await writeAtomic(o.out, bytes);
+  process.stdout.write(`${o.out}: ${o.algo} on ${o.task}, ${final.iteration} iterations in ${prov.wallSeconds}s (${prov.itPerSec} it/s), ${bytes.length} bytes${Object.keys(metrics).length ? `, ${JSON.stringify(metrics)}` : ''}\n`);
+  return 0;
+}
+
+/** `fewshot train`: meta-trains (or pre-trains) a bundle. */
+export const command: Command = {
+  summary: 'meta-train a bundle (maml, fomaml, reptile, anil, metasgd, protonet, protomaml, transfer)',
+  run: async (argv) => {
+    try {
+      return await run(argv);
+    } catch (e) {
+      if (e instanceof UsageError) {
+        process.stderr.write(`fewshot train: ${e.message}\n${USAGE}\n`);
+        return 2;
+      }
+      throw e;
+    }
+  },
+};

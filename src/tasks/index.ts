@@ -1,0 +1,10 @@
+export { getTasks, TASK_NAMES } from './registry';
+export type { TaskName, TaskOptions } from './registry';
+export { createSinusoidSource, drawSinusoid, evenGrid, SINUSOID } from './sinusoid';
+export type { SinusoidOptions } from './sinusoid';
+export { createGlyphSource } from './glyph-tasks';
+export type { GlyphTaskOptions } from './glyph-tasks';
+export { toBatch, disposeBatch } from './batch';
+export type { TaskBatch } from './batch';
+export { TaskError } from './errors';
+export type { ClassificationTask, RegressionTask, Task, TaskSet, TaskSource, TaskSplits } from './types';
