@@ -1,0 +1,33 @@
+// The warm suite in this Node process: SIMD wasm backend + fused kernel, the production app over an
+// in-memory KV with the bundles read from bundles/.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { initNodeBackend } from '../../wasm/node';
+import { createNodeFusedKernel } from '../../wasm/fused/node';
+import { createApp } from '../../worker/app';
+import { BENCH_API_KEYS } from '../suite/app-requests';
+import { runRuntimeSuite } from '../suite/in-runtime';
+import { MemoryKv } from '../suite/memory-kv';
+import { ROOT } from './build';
+import type { CaseBInputs } from '../suite/case-b';
+import type { RuntimeResult } from '../suite/in-runtime';
+
+/** The bundles the worker embeds, read from disk. */
+export function bundleFiles(): { glyphs: Uint8Array; sine: Uint8Array } {
+  const read = (f: string): Uint8Array => new Uint8Array(readFileSync(join(ROOT, 'bundles', f)));
+  return { glyphs: read('glyphs.fsb'), sine: read('sine-maml.fsb') };
+}
+
+/** Runs the warm suite in Node. */
+export async function runNodeSuite(inputs: CaseBInputs, opts: { quick: boolean; log: (m: string) => void }): Promise<RuntimeResult> {
+  await initNodeBackend();
+  const { glyphs, sine } = bundleFiles();
+  const kv = new MemoryKv();
+  const bundles = [
+    { name: 'glyphs', bytes: async () => glyphs },
+    { name: 'sine-maml', bytes: async () => sine },
+  ];
+  const app = createApp({ backend: () => initNodeBackend(), bundles, kv: () => kv });
+  const env = { runtime: 'node' as const, glyphs, sine, probeKernel: await createNodeFusedKernel(), app, appEnv: { API_KEYS: BENCH_API_KEYS } };
+  return runRuntimeSuite(env, inputs, opts);
+}
