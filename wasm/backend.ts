@@ -103,9 +103,24 @@ async function instantiate(source: WasmSource, module: WebAssembly.Module): Prom
 function timeout(ms: number): { promise: Promise<never>; clear: () => void } {
   let id: ReturnType<typeof setTimeout> | undefined;
   const promise = new Promise<never>((_, reject) => {
-    id = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    try {
+      id = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    } catch {
+      // workerd forbids timers at global scope (isolate start-up, where the worker preloads): that
+      // attempt runs without a deadline, and initWasmBackend bounds every request that waits for it.
+    }
   });
   return { promise, clear: () => id !== undefined && clearTimeout(id) };
+}
+
+/** False at workerd's global scope, where setTimeout throws. */
+function timersAllowed(): boolean {
+  try {
+    clearTimeout(setTimeout(() => {}, 0));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function bringUp(source: WasmSource, timeoutMs: number): Promise<BackendInfo> {
@@ -138,19 +153,39 @@ async function bringUp(source: WasmSource, timeoutMs: number): Promise<BackendIn
   }
 }
 
+/** Whether the pending attempt was started without a deadline (at global scope). */
+let unbounded = false;
+
+/** A request's wait for an attempt that has no deadline of its own; on timeout the next call starts afresh. */
+function boundedWait(p: Promise<BackendInfo>, source: WasmSource, ms: number): Promise<BackendInfo> {
+  const limit = timeout(ms);
+  return Promise.race([p, limit.promise])
+    .catch((e: unknown) => {
+      // A start-up attempt that never settles must not poison the isolate.
+      if (current === p) current = undefined;
+      throw e instanceof WasmInitError ? e : new WasmInitError(source.runtime, source.file, e instanceof Error ? e.message : String(e));
+    })
+    .finally(limit.clear);
+}
+
 /**
  * Brings up the tfjs wasm backend from `source` once per isolate/process and makes it current.
- * Rejects with a `WasmInitError` (never hangs: `timeoutMs` bounds every stage).
+ * Rejects with a `WasmInitError` (never hangs: `timeoutMs` bounds every stage; an attempt started at
+ * workerd's global scope, where timers are forbidden, is bounded by the first caller that can set one).
  */
 export function initWasmBackend(source: WasmSource, opts: { timeoutMs?: number; force?: boolean } = {}): Promise<BackendInfo> {
-  if (current && !opts.force) return current;
-  const attempt = bringUp(source, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS).then((i) => {
+  const ms = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (current && !opts.force) return unbounded && timersAllowed() ? boundedWait(current, source, ms) : current;
+  unbounded = !timersAllowed();
+  const attempt = bringUp(source, ms).then((i) => {
     info = i;
+    unbounded = false;
     return i;
   });
   // A failed attempt must not poison the isolate: the next call tries again.
   current = attempt.catch((e: unknown) => {
     current = undefined;
+    unbounded = false;
     throw e;
   });
   return current;

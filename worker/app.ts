@@ -26,6 +26,8 @@ export interface AppOptions {
   bundles: BundleSource[];
   /** Override the KV used for heads (tests inject faults through this). */
   kv?: (env: Bindings) => KvLike;
+  /** Models to start loading now (backend, decode, upload) instead of on their first request. */
+  preload?: string[];
 }
 
 const DEFAULT_MAX_BODY = 2_000_000;
@@ -33,6 +35,8 @@ const DEFAULT_MAX_BODY = 2_000_000;
 /** Builds the worker's Hono app: routes of the DESIGN.md contract, auth, limits, OpenAPI. */
 export const createApp = (opts: AppOptions) => {
   const models = new ModelRegistry(opts.bundles, opts.backend);
+  // A failed preload is forgotten by the registry and retried by the first request that needs it.
+  for (const name of opts.preload ?? []) models.get(name)?.catch(() => {});
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.onError(toProblem);
   app.notFound((c) => problemResponse(404, 'not_found', `no route ${c.req.method} ${c.req.path}`));
