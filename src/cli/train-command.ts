@@ -80,6 +80,8 @@ async function run(argv: string[]): Promise<number> {
   });
   progress.done();
   if (o.valEpisodes > 0) await validation(final);
+  // A final checkpoint lets a finished run be extended with --resume --iterations N.
+  if (o.checkpointEvery > 0) await checkpoint(final);
   const prov = provenance(final);
   prov.itPerSec = Math.round(((final.iteration - from) / Math.max(1e-9, (performance.now() - t0) / 1000)) * 10) / 10;
   const bytes = await encodeBundle(toModelData(o, setup.spec, final.tensors, prov, dataset));

@@ -49,8 +49,8 @@ describe('fewshot train', () => {
     const resumed = join(dir, 'resumed.fsb');
     const a = await fewshot('train', ...tiny, '--algo', 'maml', '--iterations', '20', '--checkpoint-every', '0', '--out', whole);
     expect(a.code, a.stderr).toBe(0);
-    // Interrupted run: its checkpoint at iteration 10 is what a crash would leave.
-    const b = await fewshot('train', ...tiny, '--algo', 'maml', '--iterations', '20', '--checkpoint-every', '10', '--out', part);
+    // A run stopped at iteration 10 (its last checkpoint, as a crash after it would leave), then extended.
+    const b = await fewshot('train', ...tiny, '--algo', 'maml', '--iterations', '10', '--checkpoint-every', '5', '--out', part);
     expect(b.code, b.stderr).toBe(0);
     expect(existsSync(`${part}.ckpt`) && existsSync(`${part}.ckpt.state.json`)).toBe(true);
     const ck = await decodeBundle(new Uint8Array(readFileSync(`${part}.ckpt`)));
