@@ -32,7 +32,7 @@ async function run(argv: string[]): Promise<number> {
     const ck = await readCheckpoint(o.resume);
     if (ck.options.task !== o.task || ck.options.algo !== o.algo) throw new UsageError(`--resume: the checkpoint is ${ck.options.task}/${ck.options.algo}, not ${o.task}/${o.algo}`);
     // The run continues with the checkpoint's settings; only the length and the output may change.
-    const deploy = { ...(values['deploy-steps'] !== undefined ? { deploySteps: o.deploySteps } : {}), ...(values['deploy-lr'] !== undefined ? { deployLr: o.deployLr } : {}) };
+    const deploy = { ...(values['deploy-steps'] !== undefined ? { deploySteps: o.deploySteps } : {}), ...(values['deploy-lr'] !== undefined ? { deployLr: o.deployLr } : {}), ...(o.name ? { name: o.name } : {}) };
     o = { ...ck.options, iterations: o.iterations, out: o.out, resume: o.resume, ...deploy };
     resumed = ck;
   }
