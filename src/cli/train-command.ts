@@ -1,5 +1,6 @@
 import { encodeBundle } from '../bundle/index';
 import { metaTrain } from '../algorithms/meta-train';
+import { EngineError } from '../engine/errors';
 import { initNodeBackend } from '../../wasm/node';
 import { parse, UsageError, writeAtomic } from './bundle/cli-io';
 import { loadGlyphsFromDisk } from './glyphs-data';
@@ -55,7 +56,15 @@ async function run(argv: string[]): Promise<number> {
   };
   const progress = createProgress(o.iterations, from);
   const validation = async (s: TrainSnapshot): Promise<void> => {
-    const m = await validate(o, toModelData(o, setup.spec, s.tensors, provenance(s), dataset), dataset);
+    let m: Record<string, number>;
+    try {
+      m = await validate(o, toModelData(o, setup.spec, s.tensors, provenance(s), dataset), dataset);
+    } catch (e) {
+      // A diverging adaptation at validation is a finding about this point of training, not a reason to stop it.
+      if (!(e instanceof EngineError && e.code === 'non_finite')) throw e;
+      progress.note(`validation @${s.iteration}: adaptation diverged (${e.message})`);
+      return;
+    }
     Object.assign(metrics, m);
     progress.note(`validation @${s.iteration}: ${Object.entries(m).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(4)}`).join(' ')}`);
   };

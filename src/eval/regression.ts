@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { adapt } from '../engine/adapt';
+import { EngineError } from '../engine/errors';
 import { innerStep } from '../engine/inner-loop';
 import { lossTensor } from '../engine/losses';
 import { resolveLrs } from '../engine/lrs';
@@ -60,7 +61,12 @@ export function regressionCurves(model: Model, source: TaskSource, episodes: num
     const t = source.next();
     if (t.kind !== 'regression') throw new Error('regression eval needs regression tasks');
     const curve = mseCurve(model, t, steps, lr);
-    curve[steps] = adaptedMse(model, t, steps, lr);
+    try {
+      curve[steps] = adaptedMse(model, t, steps, lr);
+    } catch (e) {
+      // adapt refuses a diverged head; the curve already holds the (non-finite) loss it reached.
+      if (!(e instanceof EngineError && e.code === 'non_finite')) throw e;
+    }
     out.push(curve);
     onEpisode?.(i + 1);
   }
