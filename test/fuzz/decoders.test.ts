@@ -10,7 +10,7 @@ import type { Head } from '../../src/head/index';
 import type { Mutation } from './mutations';
 
 // `npm test` runs a seeded subset; `npm run test:fuzz` sets FUZZ_RUNS (total decodes over the six properties).
-const TOTAL = Number(process.env.FUZZ_RUNS) > 0 ? Number(process.env.FUZZ_RUNS) : 2_400;
+const TOTAL = Number(process.env.FUZZ_RUNS) > 0 ? Number(process.env.FUZZ_RUNS) : 3_000;
 const RUNS = Math.ceil(TOTAL / 6);
 const SEED = Number(process.env.FUZZ_SEED) > 0 ? Number(process.env.FUZZ_SEED) : 20_260_502;
 // Generous: a healthy decode of these few-KB inputs takes well under a millisecond; only a hang gets near this.

@@ -5,7 +5,7 @@ import { expectProblem, send } from './check-problem';
 import { captureConsole, KEY_HASHES, KEYS, makeFuzzApp, numberVar, snapshotTenant, support } from './harness';
 
 // `npm test` runs a seeded subset; `npm run test:fuzz` sets FUZZ_RUNS (and may set FUZZ_SEED) through the pool's bindings.
-const RUNS = numberVar('FUZZ_RUNS', 1_200);
+const RUNS = numberVar('FUZZ_RUNS', 2_000);
 const SEED = numberVar('FUZZ_SEED', 20_260_501);
 const PROBE_EVERY = 100;
 

@@ -58,7 +58,7 @@ export function makeFuzzApp(plan: FaultPlan = {}, seed = 1) {
       { name: 'tiny-sine', bytes: async () => tinySine },
     ],
   });
-  const call: Call = (method, path, opts = {}) => {
+  const call: Call = async (method, path, opts = {}) => {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
     if (opts.key !== null && headers.authorization === undefined) headers.authorization = `Bearer ${opts.key ?? KEYS.fuzz}`;
     let body: BodyInit | undefined;
