@@ -3,11 +3,12 @@
  * when 8787 is taken, the same command on a free port), runs 50 concurrent clients for 60 s of mixed
  * adapt/predict on the glyphs and sine-maml models, stops the server, and reports errors, throughput
  * and p50/p99. Writes docs/reliability/load.json; exits non-zero on any error.
- *   npm run load [-- --clients 50 --seconds 60]
+ *   npm run load [-- --clients 50 --seconds 60 --out docs/reliability/load.json]
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { dirname } from 'node:path';
 import { createRng } from '../src/util/random';
 
 const arg = (name: string, def: number) => {
@@ -16,6 +17,7 @@ const arg = (name: string, def: number) => {
 };
 const CLIENTS = arg('clients', 50);
 const SECONDS = arg('seconds', 60);
+const OUT = process.argv.includes('--out') ? process.argv[process.argv.indexOf('--out') + 1]! : 'docs/reliability/load.json';
 const KEY = 'local-dev-key';
 // The embedded sine-maml bundle is an untrained stand-in that diverges on ~1% of tasks at its default
 // lr (0.01), and ~0.06% still do at 0.005: a 422 that says nothing about load, so these requests ask
@@ -164,8 +166,8 @@ async function main() {
       errorsByKind: Object.fromEntries(errors),
       latencyMs: { all: stats(all), ...Object.fromEntries([...latencies].sort().map(([op, xs]) => [op, stats(xs)])) },
     };
-    mkdirSync('docs/reliability', { recursive: true });
-    writeFileSync('docs/reliability/load.json', JSON.stringify(report, null, 1) + '\n');
+    mkdirSync(dirname(OUT), { recursive: true });
+    writeFileSync(OUT, JSON.stringify(report, null, 1) + '\n');
     console.log(JSON.stringify(report, null, 1));
     if (errorCount > 0) {
       console.error(`LOAD FAILED: ${errorCount} errors`);
