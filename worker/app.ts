@@ -6,6 +6,7 @@ import { toProblem, validationHook } from './middleware/errors';
 import { requestLog } from './middleware/request-log';
 import { services } from './middleware/services';
 import { ModelRegistry } from './models/registry';
+import { warmUp } from './models/warm-up';
 import { ApiError, problemResponse } from './problem';
 import { adaptRoutes } from './routes/adapt';
 import { docsRoutes } from './routes/docs';
@@ -26,7 +27,7 @@ export interface AppOptions {
   bundles: BundleSource[];
   /** Override the KV used for heads (tests inject faults through this). */
   kv?: (env: Bindings) => KvLike;
-  /** Models to start loading now (backend, decode, upload) instead of on their first request. */
+  /** Models to load now (backend, decode, upload) and warm up with one throwaway adaptation, instead of on their first request. */
   preload?: string[];
 }
 
@@ -36,7 +37,7 @@ const DEFAULT_MAX_BODY = 2_000_000;
 export const createApp = (opts: AppOptions) => {
   const models = new ModelRegistry(opts.bundles, opts.backend);
   // A failed preload is forgotten by the registry and retried by the first request that needs it.
-  for (const name of opts.preload ?? []) models.get(name)?.catch(() => {});
+  for (const name of opts.preload ?? []) models.get(name)?.then((m) => m.status === 'ready' && warmUp(m.model)).catch(() => {});
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.onError(toProblem);
   app.notFound((c) => problemResponse(404, 'not_found', `no route ${c.req.method} ${c.req.path}`));

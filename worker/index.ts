@@ -4,8 +4,8 @@ import { embeddedBundles } from './models/embedded';
 
 /**
  * The Cloudflare Worker entry: the Hono app over the SIMD wasm runtime and the embedded bundles.
- * The default model starts loading (backend init, bundle decode + checksum, upload) while the module
- * is evaluated, i.e. at isolate start-up — which Cloudflare begins during the TLS handshake — so the
- * first request finds it ready or in flight instead of starting it (docs/benchmarks.md, cold path).
+ * The default model starts loading (backend init, bundle decode + checksum, upload, one throwaway
+ * adaptation) while the module is evaluated, i.e. at isolate start-up — which Cloudflare begins during
+ * the TLS handshake — so the first request finds it ready or in flight (docs/benchmarks.md, cold path).
  */
 export default createApp({ backend: () => initWorkerdBackend(), bundles: embeddedBundles, preload: [embeddedBundles[0]!.name] });
