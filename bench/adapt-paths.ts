@@ -153,18 +153,21 @@ export async function benchAdaptPaths(opts: { quick?: boolean } = {}): Promise<A
   }
 }
 
+// This file is also typechecked for workerd (test/workerd imports it): no Node types below.
+const proc = (globalThis as { process?: { argv: string[]; version: string; exit(code: number): never } }).process;
+
 async function main(): Promise<void> {
   // A variable specifier keeps bundlers from pulling node:* into a workerd build of this file.
   const load = (m: string): Promise<unknown> => import(/* @vite-ignore */ m);
-  const { initNodeBackend } = (await load('../wasm/node')) as typeof import('../wasm/node');
+  const { initNodeBackend } = (await load('../wasm/node')) as { initNodeBackend(): Promise<{ simd: boolean }> };
   const info = await initNodeBackend();
-  const result = await benchAdaptPaths({ quick: process.argv.includes('--quick') });
-  console.log(JSON.stringify({ runtime: 'node', node: process.version, simd: info.simd, fused_kernel: linearHeadKernel()?.name ?? null, ...result }, null, 2));
+  const result = await benchAdaptPaths({ quick: proc!.argv.includes('--quick') });
+  console.log(JSON.stringify({ runtime: 'node', node: proc!.version, simd: info.simd, fused_kernel: linearHeadKernel()?.name ?? null, ...result }, null, 2));
 }
 
-if (typeof process !== 'undefined' && /bench[\\/]adapt-paths\.ts$/.test(process.argv[1] ?? '')) {
+if (proc && /bench[\\/]adapt-paths\.ts$/.test(proc.argv[1] ?? '')) {
   main().catch((e: unknown) => {
     console.error(e);
-    process.exit(1);
+    proc.exit(1);
   });
 }
