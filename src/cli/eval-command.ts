@@ -12,12 +12,12 @@ import type { EvalResult } from '../eval/evaluate';
 import type { TaskName } from '../tasks/registry';
 import type { GlyphDataset } from '../data/glyphs';
 
-const USAGE = 'fewshot eval --bundle FILE --task sinusoid|glyphs [--ways N] --shots K --steps S [--episodes 600] [--queries Q] [--lr X] [--seed S] [--json] [--baseline FILE] [--plot out.svg]';
+const USAGE = 'fewshot eval --bundle FILE --task sinusoid|glyphs [--ways N] --shots K --steps S [--episodes 600] [--queries Q] [--lr X] [--seed S] [--split test|validation] [--json] [--baseline FILE] [--plot out.svg]';
 
 const FLAGS = {
   bundle: { type: 'string' }, task: { type: 'string' }, ways: { type: 'string' }, shots: { type: 'string' }, steps: { type: 'string' },
   episodes: { type: 'string' }, queries: { type: 'string' }, lr: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' },
-  baseline: { type: 'string' }, plot: { type: 'string' }, help: { type: 'boolean' },
+  baseline: { type: 'string' }, plot: { type: 'string' }, split: { type: 'string' }, help: { type: 'boolean' },
 } as const;
 
 function int(v: unknown, flag: string, fallback?: number, min = 0): number {
@@ -26,6 +26,10 @@ function int(v: unknown, flag: string, fallback?: number, min = 0): number {
   if (typeof v !== 'string' || !Number.isInteger(n) || n < min) throw new UsageError(`--${flag} must be an integer ≥ ${min}`);
   return n;
 }
+
+const usage = (m: string): never => {
+  throw new UsageError(m);
+};
 
 const pct = (r: { mean: number; ci95: number }) => `${(100 * r.mean).toFixed(2)}% ± ${(100 * r.ci95).toFixed(2)}%`;
 const mse = (r: { mean: number; ci95: number }) => `${r.mean.toFixed(4)} ± ${r.ci95.toFixed(4)}`;
@@ -43,7 +47,7 @@ export function describe(name: string, r: EvalResult, base?: { name: string; r: 
   return s;
 }
 
-async function evalBundle(path: string, task: TaskName, o: { ways: number; shots: number; steps: number; episodes: number; queries: number; seed: number; lr?: number }, dataset?: GlyphDataset): Promise<{ name: string; r: EvalResult }> {
+async function evalBundle(path: string, task: TaskName, o: { ways: number; shots: number; steps: number; episodes: number; queries: number; seed: number; split: 'test' | 'validation'; lr?: number }, dataset?: GlyphDataset): Promise<{ name: string; r: EvalResult }> {
   let data;
   try {
     data = await decodeBundle(await readBytes(path));
@@ -55,7 +59,7 @@ async function evalBundle(path: string, task: TaskName, o: { ways: number; shots
   const model = createModel(data);
   try {
     const splits = getTasks(task, { seed: o.seed, shots: o.shots, queries: o.queries, ways: o.ways, ...(dataset ? { dataset } : {}) });
-    const r = evaluate(model, splits.test, { task, ways: o.ways, shots: o.shots, steps: o.steps, episodes: o.episodes, ...(o.lr === undefined ? {} : { lr: o.lr }) });
+    const r = evaluate(model, splits[o.split], { task, ways: o.ways, shots: o.shots, steps: o.steps, episodes: o.episodes, ...(o.lr === undefined ? {} : { lr: o.lr }) });
     return { name: data.name, r };
   } finally {
     model.dispose();
@@ -87,6 +91,7 @@ async function run(argv: string[]): Promise<number> {
     episodes: int(values.episodes, 'episodes', 600, 1),
     queries: int(values.queries, 'queries', 15, 1),
     seed: int(values.seed, 'seed', 1),
+    split: values.split === undefined ? ('test' as const) : values.split === 'validation' || values.split === 'test' ? (values.split as 'test' | 'validation') : usage('--split must be test or validation'),
     ...(values.lr === undefined ? {} : { lr: Number(values.lr) }),
   };
   if (o.lr !== undefined && !(o.lr >= 0)) throw new UsageError('--lr must be a non-negative number');
@@ -96,7 +101,7 @@ async function run(argv: string[]): Promise<number> {
   const base = typeof values.baseline === 'string' ? await evalBundle(values.baseline, task, o, dataset) : undefined;
   if (typeof values.plot === 'string') await writeAtomic(values.plot, plot(main, base));
   if (values.json) {
-    const out: Record<string, unknown> = { ...main.r, bundle: main.name, seed: o.seed, ...(o.lr === undefined ? {} : { lr: o.lr }) };
+    const out: Record<string, unknown> = { ...main.r, bundle: main.name, seed: o.seed, split: o.split, ...(o.lr === undefined ? {} : { lr: o.lr }) };
     if (base) out.baseline = { bundle: base.name, mean: base.r.mean, ci95: base.r.ci95, ...(base.r.curve ? { curve: base.r.curve } : {}) };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } else process.stdout.write(describe(main.name, main.r, base));
