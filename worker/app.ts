@@ -36,9 +36,15 @@ const DEFAULT_MAX_BODY = 2_000_000;
 /** Builds the worker's Hono app: routes of the DESIGN.md contract, auth, limits, OpenAPI. */
 export const createApp = (opts: AppOptions) => {
   const models = new ModelRegistry(opts.bundles, opts.backend);
+  // The warm-up only pays off before the first request: one that is already waiting would wait for it too.
+  let requested = false;
   // A failed preload is forgotten by the registry and retried by the first request that needs it.
-  for (const name of opts.preload ?? []) models.get(name)?.then((m) => m.status === 'ready' && warmUp(m.model)).catch(() => {});
+  for (const name of opts.preload ?? []) models.get(name)?.then((m) => m.status === 'ready' && !requested && warmUp(m.model)).catch(() => {});
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use('*', async (_, next) => {
+    requested = true;
+    await next();
+  });
   app.onError(toProblem);
   app.notFound((c) => problemResponse(404, 'not_found', `no route ${c.req.method} ${c.req.path}`));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
