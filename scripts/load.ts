@@ -19,10 +19,6 @@ const CLIENTS = arg('clients', 50);
 const SECONDS = arg('seconds', 60);
 const OUT = process.argv.includes('--out') ? process.argv[process.argv.indexOf('--out') + 1]! : 'docs/reliability/load.json';
 const KEY = 'local-dev-key';
-// The embedded sine-maml bundle is an untrained stand-in that diverges on ~1% of tasks at its default
-// lr (0.01), and ~0.06% still do at 0.005: a 422 that says nothing about load, so these requests ask
-// for 0.002 (see docs/reliability.md).
-const SINE_LR = 0.002;
 
 const portFree = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -107,10 +103,10 @@ function client(seed: number) {
     if (r < 0.5) return { op: 'glyphs-predict-support', path: '/v1/models/glyphs/predict', body: { support: glyphSupport(), inputs: [image(0)] } };
     if (r < 0.75 || !adaptedSine) {
       adaptedSine = true;
-      return { op: 'sine-adapt', path: '/v1/models/sine-maml/adapt', body: { user, support: sineSupport(), lr: SINE_LR } };
+      return { op: 'sine-adapt', path: '/v1/models/sine-maml/adapt', body: { user, support: sineSupport() } };
     }
     if (r < 0.9) return { op: 'sine-predict-user', path: '/v1/models/sine-maml/predict', body: { user, inputs: xs } };
-    return { op: 'sine-predict-support', path: '/v1/models/sine-maml/predict', body: { support: sineSupport(), inputs: xs, lr: SINE_LR } };
+    return { op: 'sine-predict-support', path: '/v1/models/sine-maml/predict', body: { support: sineSupport(), inputs: xs } };
   };
 }
 

@@ -26,10 +26,6 @@ const WARMUP = arg('warmup', 500);
 const KEY = 'local-dev-key';
 const API_KEYS = JSON.stringify({ ed5a18fb8f807f996d649e379d3f35f39c543a91bdbf88c492f2ebd10d4df86c: 'local' });
 const MB = 1 << 20;
-// The embedded sine-maml bundle is an untrained stand-in: at its default lr (0.01) ~1% of Finn-protocol
-// tasks diverge (422 non_finite), and ~0.06% still do at 0.005. The soak measures memory, not that
-// bundle, so it asks for 0.002.
-const SINE_LR = 0.002;
 
 interface Sample {
   requests: number;
@@ -131,11 +127,11 @@ function workload(seed: number) {
     if (r < 0.5) return { op: 'glyphs-predict-support', path: '/v1/models/glyphs/predict', body: { support: glyphSupport(), inputs: [image()] } };
     if (r < 0.75 || sineUsers.length === 0) {
       const user = `soak-s-${i % 300}`;
-      return { op: 'sine-adapt', path: '/v1/models/sine-maml/adapt', body: { user, support: sineSupport(), lr: SINE_LR }, onOk: () => pending.push([sineUsers, user]) };
+      return { op: 'sine-adapt', path: '/v1/models/sine-maml/adapt', body: { user, support: sineSupport() }, onOk: () => pending.push([sineUsers, user]) };
     }
     const xs = Array.from({ length: 20 }, (_, j) => [-5 + j / 2]);
     if (r < 0.9) return { op: 'sine-predict-user', path: '/v1/models/sine-maml/predict', body: { user: sineUsers[rng.int(sineUsers.length)], inputs: xs } };
-    return { op: 'sine-predict-support', path: '/v1/models/sine-maml/predict', body: { support: sineSupport(), inputs: xs, lr: SINE_LR } };
+    return { op: 'sine-predict-support', path: '/v1/models/sine-maml/predict', body: { support: sineSupport(), inputs: xs } };
   };
   return { next: gen, settle };
 }
