@@ -24,12 +24,14 @@ if [ "$STAGE" = all ] || [ "$STAGE" = glyphs ]; then
 fi
 
 if [ "$STAGE" = all ] || [ "$STAGE" = algos ]; then
-  # Equal small budget for every algorithm: conv-4 with 32 filters, 300 iterations of 4 tasks, 5-way 1-shot, 15 queries.
+  # Equal small budget for every algorithm: conv-4 with 32 filters, 200 iterations of 4 tasks, 5-way 1-shot, 15 queries.
   for a in protonet protomaml anil metasgd maml fomaml reptile transfer; do
     steps=1; lr=0.1
     [ "$a" = reptile ] && steps=5
-    $F train --task glyphs --algo "$a" --iterations 300 --meta-batch 4 --ways 5 --shots 1 --queries 15 --inner-steps $steps --inner-lr $lr --outer-lr 0.001 --seed 1 --filters 32 --val-every 0 --val-episodes 100 --checkpoint-every 0 --deploy-steps 10 --deploy-lr 0.01 --out "$ALGO_BUNDLES/glyphs-$a.fsb"
+    $F train --task glyphs --algo "$a" --iterations "${ALGO_ITERATIONS:-200}" --meta-batch 4 --ways 5 --shots 1 --queries 15 --inner-steps $steps --inner-lr $lr --outer-lr 0.001 --seed 1 --filters 32 --val-every 0 --val-episodes 100 --checkpoint-every 0 --deploy-steps 10 --deploy-lr 0.01 --out "$ALGO_BUNDLES/glyphs-$a.fsb"
   done
 fi
 
-npx tsx scripts/results.ts --run
+if [ "$STAGE" = all ] || [ "$STAGE" = results ]; then
+  npx tsx scripts/results.ts --run
+fi
