@@ -42,37 +42,49 @@ export interface RigBuilds {
   noPreload: BuiltWorker;
 }
 
+const base = { compatibilityDate: COMPAT, compatibilityFlags: [] as string[] };
+
+/** A worker running a production-like build with the API key and a KV namespace. */
+const apiWorker = (name: string, build: BuiltWorker, entry = build.main) => ({
+  name,
+  modules: modulesOf(build, entry),
+  modulesRoot: build.outdir,
+  bindings: { API_KEYS: BENCH_API_KEYS },
+  kvNamespaces: ['HEADS'],
+  ...base,
+});
+
 /**
- * Starts Miniflare with one isolate per worker: 'bench' (warm suite), and `cold` each of
- * 'cold-parts-i' (bench build, stage timings), 'cold-app-i' (production imported inside the first
- * request), 'start-prod-i' / 'start-nopre-i' (production as the entry module, evaluated when workerd
- * starts, i.e. before any request, with and without the start-up preload).
+ * The main rig, one isolate per worker: 'bench' (warm suite), and `cold` each of 'cold-parts-i'
+ * (bench build, stage timings) and 'cold-app-i' (production imported inside the first request).
  */
-export async function startWorkerd(builds: RigBuilds, cold: number, log: (m: string) => void): Promise<WorkerdRig> {
-  const { bench, prod, noPreload } = builds;
+export function mainWorkers(builds: RigBuilds, cold: number): unknown[] {
+  const { bench, prod } = builds;
   const entry = join(prod.outdir, COLD_ENTRY_FILE);
   writeFileSync(entry, coldEntrySource(basename(prod.main)));
   const benchModules = modulesOf(bench, bench.main);
-  const base = { compatibilityDate: COMPAT, compatibilityFlags: [] as string[] };
-  const workers = [
+  return [
     { name: 'bench', modules: benchModules, modulesRoot: bench.outdir, ...base },
     ...Array.from({ length: cold }, (_, i) => ({ name: `cold-parts-${i}`, modules: benchModules, modulesRoot: bench.outdir, ...base })),
-    ...Array.from({ length: cold }, (_, i) => ({
-      name: `cold-app-${i}`,
-      modules: modulesOf(prod, entry),
-      modulesRoot: prod.outdir,
-      bindings: { API_KEYS: BENCH_API_KEYS },
-      kvNamespaces: ['HEADS'],
-      ...base,
-    })),
-    ...[['start-prod', prod], ['start-nopre', noPreload]].flatMap(([name, build]) =>
-      Array.from({ length: cold }, (_, i) => {
-        const b = build as BuiltWorker;
-        return { name: `${name as string}-${i}`, modules: modulesOf(b, b.main), modulesRoot: b.outdir, bindings: { API_KEYS: BENCH_API_KEYS }, kvNamespaces: ['HEADS'], ...base };
-      }),
-    ),
+    ...Array.from({ length: cold }, (_, i) => apiWorker(`cold-app-${i}`, prod, entry)),
   ];
-  const mf = new Miniflare({ workers, handleRuntimeStdio: (out: Readable, err: Readable) => forward(out, err, log) });
+}
+
+/**
+ * 'start-prod-i' / 'start-nopre-i': production as the entry module, evaluated when workerd starts,
+ * i.e. before any request, with and without the start-up preload (its own Miniflare, so nothing else
+ * competes for the CPU while these isolates start and are measured).
+ */
+export function startedWorkers(builds: RigBuilds, cold: number): unknown[] {
+  return [
+    ...Array.from({ length: cold }, (_, i) => apiWorker(`start-prod-${i}`, builds.prod)),
+    ...Array.from({ length: cold }, (_, i) => apiWorker(`start-nopre-${i}`, builds.noPreload)),
+  ];
+}
+
+/** Starts Miniflare with these workers (one isolate each). */
+export async function startWorkerd(workers: unknown[], log: (m: string) => void): Promise<WorkerdRig> {
+  const mf = new Miniflare({ workers: workers as never, handleRuntimeStdio: (out: Readable, err: Readable) => forward(out, err, log) });
   await mf.ready;
   return {
     async post(worker, path, body) {

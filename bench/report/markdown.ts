@@ -64,7 +64,8 @@ function mainRows(s: Summary): string[][] {
 }
 
 function coldRows(s: Summary): string[][] {
-  const keys = [...new Set([...Object.keys(s.node?.cold.parts ?? {}), ...Object.keys(s.workerd?.cold.parts ?? {})])];
+  // module_eval_ms has its own row (older Node runs also reported it among the parts).
+  const keys = [...new Set([...Object.keys(s.node?.cold.parts ?? {}), ...Object.keys(s.workerd?.cold.parts ?? {})])].filter((k) => k !== 'module_eval_ms');
   const rows = keys.map((k) => [k.replace(/_ms$/, '').replace(/_/g, ' '), fmt(s.node?.cold.parts[k], ' ms'), fmt(s.workerd?.cold.parts[k], ' ms')]);
   rows.unshift(['module evaluation (import of the app)', fmt(s.node?.cold.module_eval_ms, ' ms'), fmt(s.workerd?.cold.module_eval_ms, ' ms')]);
   rows.push(['first adapt request (app, after import)', fmt(s.node?.cold.first_request_ms, ' ms'), fmt(s.workerd?.cold.first_request_ms, ' ms')]);
