@@ -4,7 +4,7 @@
 //   --json             print the summary object on stdout (see bench/report/summary.ts)
 //   --no-http --no-workerd --no-meta --meta --cold N --requests N
 //   --write / --no-write   results file + docs table (default: write on full runs only)
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { buildWorker, ROOT, uploadSize } from './node/build';
@@ -44,6 +44,8 @@ async function main(): Promise<void> {
     buildWorker('wrangler.toml', { minify: true }),
     buildWorker('wrangler.toml', { minify: true, entry: 'bench/worker/no-preload.ts' }),
   ]);
+  const cleanup = (): void => [bench, prod, noPreload].forEach((b) => rmSync(b.outdir, { recursive: true, force: true }));
+  process.once('exit', cleanup);
   const upload: UploadSize = uploadSize(prod);
   const inputs = await glyphInputs();
 
