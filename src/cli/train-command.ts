@@ -32,8 +32,9 @@ async function run(argv: string[]): Promise<number> {
   if (o.resume) {
     const ck = await readCheckpoint(o.resume);
     if (ck.options.task !== o.task || ck.options.algo !== o.algo) throw new UsageError(`--resume: the checkpoint is ${ck.options.task}/${ck.options.algo}, not ${o.task}/${o.algo}`);
-    // The run continues with the checkpoint's settings; only the length and the output may change.
-    const deploy = { ...(values['deploy-steps'] !== undefined ? { deploySteps: o.deploySteps } : {}), ...(values['deploy-lr'] !== undefined ? { deployLr: o.deployLr } : {}), ...(o.name ? { name: o.name } : {}) };
+    // The run continues with the checkpoint's settings; the length, the output, the name, the deploy
+    // defaults and the outer lr (a step of an lr schedule) may change.
+    const deploy = { ...(values['deploy-steps'] !== undefined ? { deploySteps: o.deploySteps } : {}), ...(values['deploy-lr'] !== undefined ? { deployLr: o.deployLr } : {}), ...(o.name ? { name: o.name } : {}), ...(values['outer-lr'] !== undefined ? { outerLr: o.outerLr } : {}) };
     o = { ...ck.options, iterations: o.iterations, out: o.out, resume: o.resume, ...deploy };
     resumed = ck;
   }
