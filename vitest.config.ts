@@ -26,6 +26,8 @@ export default defineConfig({
         plugins: [cloudflareTest({ main: './worker/index.ts', wrangler: { configPath: './wrangler.toml' }, miniflare: { bindings: { API_KEYS } } })],
         test: {
           name: 'workerd',
+          // The worker logs one JSON line per request; show them only for failing tests.
+          silent: 'passed-only',
           include: ['test/workerd/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
