@@ -109,18 +109,5 @@ function safeString(v: unknown): string {
   }
 }
 
-/** Seeded 16-d support set for the 'tiny' fixture: `ways` separated classes, `shots` each. */
-export function support(ways: number, shots: number, seed: number, labels?: (string | number)[]) {
-  let s = seed >>> 0;
-  const rnd = () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
-  const centres = Array.from({ length: ways }, () => Array.from({ length: 16 }, () => rnd() * 4 - 2));
-  const inputs: number[][] = [];
-  const ls: (string | number)[] = [];
-  for (let c = 0; c < ways; c++) {
-    for (let k = 0; k < shots; k++) {
-      inputs.push(centres[c]!.map((v) => v + (rnd() - 0.5) * 0.2));
-      ls.push(labels?.[c] ?? `class-${c}`);
-    }
-  }
-  return { inputs, labels: ls, centres };
-}
+/** Seeded 16-d support sets for the 'tiny' fixture: the API tests' generator. */
+export { support } from '../api/harness';
