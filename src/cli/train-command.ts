@@ -93,7 +93,9 @@ async function run(argv: string[]): Promise<number> {
   // A final checkpoint lets a finished run be extended with --resume --iterations N.
   if (o.checkpointEvery > 0) await checkpoint(final);
   const prov = provenance(final);
-  prov.itPerSec = Math.round(((final.iteration - from) / Math.max(1e-9, (performance.now() - t0) / 1000)) * 10) / 10;
+  // A leg that only re-writes the bundle (no iterations) reports the whole run's rate.
+  const legSeconds = (performance.now() - t0) / 1000;
+  prov.itPerSec = Math.round((final.iteration > from ? (final.iteration - from) / legSeconds : final.iteration / Math.max(1e-9, Number(prov.wallSeconds))) * 10) / 10;
   const bytes = await encodeBundle(toModelData(o, setup.spec, final.tensors, prov, dataset));
   await writeAtomic(o.out, bytes);
   process.stdout.write(`${o.out}: ${o.algo} on ${o.task}, ${final.iteration} iterations in ${prov.wallSeconds}s (${prov.itPerSec} it/s), ${bytes.length} bytes${Object.keys(metrics).length ? `, ${JSON.stringify(metrics)}` : ''}\n`);
