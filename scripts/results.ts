@@ -65,7 +65,9 @@ const load = (id: string): Stored | undefined => {
   const f = join(resultsDir, `${id}.json`);
   return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as Stored) : undefined;
 };
-const mse = (m: number, c: number): string => `${m.toFixed(3)} ± ${c.toFixed(3)}`;
+/** JSON turns a diverged (non-finite) mean into null. */
+const finite = (v: number | null): v is number => typeof v === 'number' && Number.isFinite(v);
+const mse = (m: number | null, c: number | null): string => (finite(m) && finite(c) ? (m > 1000 ? 'diverged' : `${m.toFixed(3)} ± ${c.toFixed(3)}`) : 'diverged');
 const pct = (r: { mean: number; ci95: number } | undefined): string => (r ? `${(100 * r.mean).toFixed(2)} ± ${(100 * r.ci95).toFixed(2)}` : '—');
 
 function sineSection(): string {
@@ -76,7 +78,14 @@ function sineSection(): string {
     if (!rows.length) continue;
     md += `### K = ${k}\n\n| method | ${Array.from({ length: 11 }, (_, i) => `${i}`).join(' | ')} |\n|---|${'---|'.repeat(11)}\n`;
     for (const { m, s } of rows) md += `| ${m} | ${s!.result.curve!.map((p) => mse(p.mean, p.ci95)).join(' | ')} |\n`;
-    const svg = learningCurvesSvg(rows.map(({ m, s }) => ({ label: m, points: s!.result.curve! })), { title: `sinusoid K=${k}: MSE vs gradient steps (600 tasks, 95% CI)` });
+    // Points above 4× the largest step-0 error are off the chart (a diverging fine-tune): drawn up to there.
+    const cap = 4 * Math.max(...rows.map(({ s }) => s!.result.curve![0]!.mean));
+    const series = rows.map(({ m, s }) => {
+      const pts = s!.result.curve!;
+      const bad = pts.findIndex((p) => !finite(p.mean) || !finite(p.ci95) || p.mean > cap);
+      return { label: bad < 0 ? m : `${m} (to step ${bad - 1})`, points: bad < 0 ? pts : pts.slice(0, bad) };
+    });
+    const svg = learningCurvesSvg(series, { title: `sinusoid K=${k}: MSE vs gradient steps (600 tasks, 95% CI)` });
     writeFileSync(join(plotsDir, `sine-k${k}.svg`), svg);
     md += `\n![sinusoid K=${k}](plots/sine-k${k}.svg)\n\n`;
   }

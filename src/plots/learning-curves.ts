@@ -18,7 +18,7 @@ export interface CurvePlotOptions {
 export function learningCurvesSvg(series: readonly CurveSeries[], opts: CurvePlotOptions): string {
   const W = opts.width ?? 560;
   const H = opts.height ?? 380;
-  const m = { l: 64, r: 150, t: 36, b: 48 };
+  const m = { l: 64, r: 170, t: 36, b: 48 };
   const all = series.flatMap((s) => s.points);
   const xMax = Math.max(1, ...all.map((p) => p.step));
   const yMax = Math.max(1e-9, ...all.map((p) => p.mean + p.ci95));
