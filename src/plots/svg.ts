@@ -4,7 +4,7 @@ export function esc(s: string): string {
 }
 
 /** A colour-blind-safe palette (Okabe–Ito), cycled by series index. */
-export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442', '#000000'];
+export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442', '#000000', '#999999'];
 
 /** "Nice" axis ticks from at or below lo to at or above hi. */
 export function ticks(lo: number, hi: number, count = 5): number[] {
