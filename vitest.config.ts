@@ -11,6 +11,8 @@ const API_KEYS = JSON.stringify({
 // Two runtimes, one suite: Node (the CLI, training, the core) and workerd (the worker, the same core).
 export default defineConfig({
   test: {
+    // The worker logs one JSON line per request; show console output only for failing tests.
+    silent: 'passed-only',
     projects: [
       {
         test: {
@@ -26,8 +28,6 @@ export default defineConfig({
         plugins: [cloudflareTest({ main: './worker/index.ts', wrangler: { configPath: './wrangler.toml' }, miniflare: { bindings: { API_KEYS } } })],
         test: {
           name: 'workerd',
-          // The worker logs one JSON line per request; show them only for failing tests.
-          silent: 'passed-only',
           include: ['test/workerd/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
