@@ -26,8 +26,19 @@ export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
+type KeyTable = Array<{ hash: Uint8Array; tenant: string }>;
+
+let parsed: { raw: string; table: KeyTable } | undefined;
+
+/** The key table for `raw`, parsed once per isolate (the secret does not change while it lives). */
+function keyTable(raw: string | undefined): KeyTable {
+  if (!raw) return [];
+  if (parsed?.raw !== raw) parsed = { raw, table: parseKeyTable(raw) };
+  return parsed.table;
+}
+
 /** Parses `API_KEYS`: a JSON object mapping hex SHA-256 of a key → tenant id. */
-export function parseKeyTable(raw: string | undefined): Array<{ hash: Uint8Array; tenant: string }> {
+export function parseKeyTable(raw: string | undefined): KeyTable {
   if (!raw) return [];
   let table: unknown;
   try {
@@ -53,7 +64,13 @@ export const bearerTenant = (opts: { keys: (env: Record<string, unknown>) => str
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header);
     if (!match) throw new ApiError(401, 'unauthorized', 'missing or malformed Authorization: Bearer <key> header', { 'www-authenticate': 'Bearer' });
-    const table = parseKeyTable(opts.keys(c.env as unknown as Record<string, unknown>));
+    let table: KeyTable;
+    try {
+      table = keyTable(opts.keys(c.env as unknown as Record<string, unknown>));
+    } catch (e) {
+      // An operator error, not the caller's: say so without echoing the secret.
+      throw new ApiError(503, 'misconfigured', `the API_KEYS secret is invalid: ${e instanceof Error ? e.message : 'unparsable'}`);
+    }
     const presented = await sha256Hex(match[1]!);
     let tenant: string | undefined;
     for (const entry of table) {
