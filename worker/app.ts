@@ -11,6 +11,7 @@ import { ApiError, problemResponse } from './problem';
 import { adaptRoutes } from './routes/adapt';
 import { docsRoutes } from './routes/docs';
 import { diagnosticsRoutes } from './routes/diagnostics';
+import { headRoutes } from './routes/heads';
 import { healthRoutes } from './routes/health';
 import { modelRoutes } from './routes/models';
 import { predictRoutes } from './routes/predict';
@@ -62,7 +63,8 @@ export const createApp = (opts: AppOptions) => {
     .route('/v1', modelRoutes())
     .route('/v1', adaptRoutes())
     .route('/v1', predictRoutes())
-    .route('/v1', userRoutes());
+    .route('/v1', userRoutes())
+    .route('/v1', headRoutes());
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'fewshot-edge', version: '1', description: 'Per-user few-shot adaptation on Workers: adapt a head to a support set, cache it in KV, predict.' },

@@ -66,10 +66,15 @@ export async function adaptCached(
     resolved = { headId, head: result.head, cache: stored ? 'miss' : 'unavailable', adapted: true, steps, lr, loss: result.loss };
   }
   if (opts.user !== undefined && resolved.cache !== 'unavailable') {
-    const pointer = await store.getPointer(tenant, m.name, opts.user);
-    const prev = pointer.status === 'hit' ? pointer.value : undefined;
-    const wrote = pointer.status === 'unavailable' ? 'unavailable' : await store.pointUser(tenant, m.name, opts.user, headId, prev);
-    if (wrote === 'unavailable') resolved.cache = 'unavailable';
+    if (!(await pointUserAt(store, tenant, m.name, opts.user, headId))) resolved.cache = 'unavailable';
   }
   return resolved;
+}
+
+/** Points a user at a head (no write when they already point there); false if KV failed. */
+export async function pointUserAt(store: HeadStore, tenant: string, model: string, user: string, headId: string): Promise<boolean> {
+  const pointer = await store.getPointer(tenant, model, user);
+  if (pointer.status === 'unavailable') return false;
+  const prev = pointer.status === 'hit' ? pointer.value : undefined;
+  return (await store.pointUser(tenant, model, user, headId, prev)) !== 'unavailable';
 }

@@ -14,6 +14,8 @@ export interface HeadMetadata {
   lossBefore?: number;
   lossAfter?: number;
   createdAt?: number;
+  /** 'upload' for a head adapted elsewhere (a phone) and sent as bytes. */
+  source?: 'adapt' | 'upload';
 }
 
 export interface StoredHead {

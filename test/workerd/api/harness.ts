@@ -54,11 +54,12 @@ export function makeApp() {
       { name: 'broken', bytes: async () => corrupt },
     ],
   });
-  const call = (method: string, path: string, opts: { key?: string | null; body?: unknown; raw?: string; headers?: Record<string, string> } = {}) => {
+  const call = (method: string, path: string, opts: { key?: string | null; body?: unknown; raw?: string; bytes?: Uint8Array; headers?: Record<string, string> } = {}) => {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
     if (opts.key !== null) headers.authorization = `Bearer ${opts.key ?? KEYS.local}`;
-    let body: string | undefined;
-    if (opts.raw !== undefined) body = opts.raw;
+    let body: string | Uint8Array | undefined;
+    if (opts.bytes !== undefined) body = opts.bytes;
+    else if (opts.raw !== undefined) body = opts.raw;
     else if (opts.body !== undefined) body = JSON.stringify(opts.body);
     if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
     return app.request(`http://api.test${path}`, { method, headers, body }, env);

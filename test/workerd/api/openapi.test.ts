@@ -18,6 +18,8 @@ describe('OpenAPI document and typed client', () => {
         'POST /v1/models/{model}/adapt',
         'POST /v1/models/{model}/predict',
         'DELETE /v1/models/{model}/users/{user}',
+        'POST /v1/models/{model}/heads',
+        'GET /v1/models/{model}/heads/{headId}',
       ].sort(),
     );
     for (const name of ['AdaptRequest', 'AdaptResponse', 'PredictRequest', 'PredictResponse', 'Problem', 'ModelInfo', 'Health']) {
