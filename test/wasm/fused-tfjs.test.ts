@@ -4,16 +4,11 @@ import { initNodeBackend } from '../../wasm/node';
 import { createNodeFusedKernel } from '../../wasm/fused/node';
 import { solveLinearHeadTfjs } from '../../wasm/fused/naive-tfjs';
 import { solveLinearHeadReference } from '../../wasm/fused/reference';
-import { maxScaledError, syntheticProblem } from '../../wasm/fused/synthetic';
+import { TEST_SHAPES, maxScaledError, syntheticProblem } from '../../wasm/fused/synthetic';
 import type { FusedKernel } from '../../wasm/fused/kernel';
 import type { ProblemSpec } from '../../wasm/fused/synthetic';
 
-const SHAPES: Array<[number, number, number]> = [
-  [25, 64, 5],
-  [7, 10, 3],
-  [13, 33, 1],
-  [30, 17, 8],
-];
+const SHAPES = TEST_SHAPES;
 const VARIANTS: Array<Pick<ProblemSpec, 'loss' | 'init' | 'perParam' | 'lr'>> = [
   { loss: 'softmax-ce', init: 'learned', lr: 0.5 },
   { loss: 'softmax-ce', init: 'prototype', lr: 0.5, perParam: true },

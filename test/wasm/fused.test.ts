@@ -1,20 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createNodeFusedKernel } from '../../wasm/fused/node';
 import { solveLinearHeadReference } from '../../wasm/fused/reference';
-import { maxScaledError, syntheticProblem } from '../../wasm/fused/synthetic';
+import { TEST_SHAPES, maxScaledError, syntheticProblem } from '../../wasm/fused/synthetic';
 import { FusedKernelError } from '../../wasm/fused/errors';
 import type { FusedKernel } from '../../wasm/fused/kernel';
 import type { ProblemSpec } from '../../wasm/fused/synthetic';
 
 // Shapes cover: the standard case, d not a multiple of 4, d = 1, k = 1, k < 4, k = 4·m + r.
-const SHAPES: Array<[number, number, number]> = [
-  [25, 64, 5],
-  [7, 10, 3],
-  [13, 33, 1],
-  [30, 17, 8],
-  [5, 1, 2],
-  [40, 130, 7],
-];
+// Plus d = 1 and a d wider than the SIMD blocks.
+const SHAPES = [...TEST_SHAPES, [5, 1, 2], [40, 130, 7]] as const;
 const VARIANTS: Array<Pick<ProblemSpec, 'loss' | 'init' | 'perParam' | 'lr'>> = [
   { loss: 'softmax-ce', init: 'learned', lr: 0.5 },
   { loss: 'softmax-ce', init: 'learned', lr: 0.5, perParam: true },

@@ -7,18 +7,13 @@ import { FUSED_KERNEL_NAME } from '../../wasm/fused/kernel';
 import { createWorkerdFusedKernel, installWorkerdFusedKernel } from '../../wasm/fused/workerd';
 import { solveLinearHeadReference } from '../../wasm/fused/reference';
 import { solveLinearHeadTfjs } from '../../wasm/fused/naive-tfjs';
-import { maxScaledError, syntheticProblem } from '../../wasm/fused/synthetic';
+import { TEST_SHAPES, maxScaledError, syntheticProblem } from '../../wasm/fused/synthetic';
 import type { FusedKernel } from '../../wasm/fused/kernel';
 import type { ProblemSpec } from '../../wasm/fused/synthetic';
 // Not our module: installing from it must fail softly.
 import empty from '../fixtures/empty.wasm';
 
-const SHAPES: Array<[number, number, number]> = [
-  [25, 64, 5],
-  [7, 10, 3],
-  [13, 33, 1],
-  [30, 17, 8],
-];
+const SHAPES = TEST_SHAPES;
 const VARIANTS: Array<Pick<ProblemSpec, 'loss' | 'init' | 'perParam' | 'lr'>> = [
   { loss: 'softmax-ce', init: 'learned', lr: 0.5 },
   { loss: 'softmax-ce', init: 'learned', lr: 0.5, perParam: true },

@@ -41,3 +41,14 @@ export function maxScaledError(a: ArrayLike<number>, b: ArrayLike<number>): numb
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / Math.max(1, Math.abs(b[i]!)));
   return Number.isNaN(worst) ? Number.POSITIVE_INFINITY : worst;
 }
+
+/**
+ * (n, d, k) shapes the kernel's tests cover in every runtime: the standard case, d not a multiple
+ * of 4, k = 1, and k = 4m + r.
+ */
+export const TEST_SHAPES: ReadonlyArray<readonly [number, number, number]> = [
+  [25, 64, 5],
+  [7, 10, 3],
+  [13, 33, 1],
+  [30, 17, 8],
+];
