@@ -19,6 +19,7 @@ import { missingKeys, summarizeRuntime, SUMMARY_SCHEMA, targetsOf } from './repo
 import type { HttpResult } from './node/http';
 import type { MetaProfile } from './node/meta-profile';
 import type { TileExperiment } from './node/tile-experiment';
+import type { TrainSpeed } from './node/train-speed';
 import type { UploadSize } from './node/build';
 import type { RuntimeResult } from './suite/in-runtime';
 import type { HttpSummary, Summary } from './report/summary';
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
 
   let meta: MetaProfile[] | null = null;
   let tile: TileExperiment | null = null;
+  let train: TrainSpeed | null = null;
   if (args.meta) {
     const { META_CONFIGS, profileMeta } = await import('./node/meta-profile');
     const { tileExperiment } = await import('./node/tile-experiment');
@@ -74,6 +76,8 @@ async function main(): Promise<void> {
       meta.push(await profileMeta(c.label, c.options, c.options.task === 'glyphs' ? 3 : 20));
     }
     tile = await tileExperiment();
+    const { trainSpeed } = await import('./node/train-speed');
+    train = await trainSpeed(log);
   }
 
   const nodeSummary = summarizeRuntime(node, nodeCold);
@@ -98,14 +102,14 @@ async function main(): Promise<void> {
     const dir = join(ROOT, 'bench/results');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `${summary.date}${args.quick ? '-quick' : ''}.json`);
-    const raw = { node, workerd: workerd?.suite ?? null, cold: { node: nodeCold, workerd: workerd?.cold ?? null, workerd_started: workerd?.started ?? null }, http, upload, meta, tile };
+    const raw = { node, workerd: workerd?.suite ?? null, cold: { node: nodeCold, workerd: workerd?.cold ?? null, workerd_started: workerd?.started ?? null }, http, upload, meta, tile, train };
     writeFileSync(file, `${JSON.stringify({ summary, raw }, null, 2)}\n`);
     const docPath = join(ROOT, 'docs/benchmarks.md');
-    writeFileSync(docPath, spliceSection(readFileSync(docPath, 'utf8'), renderTables(summary, { upload, meta, tile })));
+    writeFileSync(docPath, spliceSection(readFileSync(docPath, 'utf8'), renderTables(summary, { upload, meta, tile, train })));
     log(`wrote ${file} and docs/benchmarks.md`);
   }
   if (args.json) out(`${JSON.stringify(summary)}\n`);
-  else console.error(renderTables(summary, { upload, meta, tile }));
+  else console.error(renderTables(summary, { upload, meta, tile, train }));
   log('done');
 }
 

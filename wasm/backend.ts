@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { BackendWasm, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 // The emscripten glue of the non-threaded build serves both the plain and the SIMD binary.
 import wasmFactoryImport from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm.js';
 import { WasmInitError } from './errors';
@@ -28,12 +28,17 @@ export interface WasmSource {
   simd: boolean;
   /** Produces the compiled module; never compiles in runtimes that forbid it (workerd). */
   module: () => Promise<WebAssembly.Module>;
+  /**
+   * A multi-threaded build (Node training only): its emscripten glue, the extra glue settings it needs
+   * (where its pthread worker script is), and the XNNPACK thread count. Absent: the single-threaded glue.
+   */
+  threaded?: { factory: () => Factory; config: Record<string, unknown>; threads: number };
 }
 
 const REQUIRED_EXPORTS = ['init', 'init_with_threads_count', 'get_threads_count', 'register_tensor', 'dispose_data', 'dispose', 'memory'];
 const DEFAULT_TIMEOUT_MS = 10_000;
 
-type Factory = (config: Record<string, unknown>) => Promise<EmscriptenModule>;
+export type Factory = (config: Record<string, unknown>) => Promise<EmscriptenModule>;
 interface EmscriptenModule {
   cwrap: (name: string, ret: string | null, args: string[]) => (...a: number[]) => unknown;
   tfjs?: unknown;
@@ -68,7 +73,9 @@ function withoutNodeGlobals<T>(runtime: Runtime, fn: () => T): T {
 
 async function instantiate(source: WasmSource, module: WebAssembly.Module): Promise<EmscriptenModule> {
   const exported = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
-  const missing = REQUIRED_EXPORTS.filter((n) => !exported.has(n));
+  // The threaded build imports its (shared) memory instead of exporting it.
+  const required = source.threaded ? REQUIRED_EXPORTS.filter((n) => n !== 'memory') : REQUIRED_EXPORTS;
+  const missing = required.filter((n) => !exported.has(n));
   if (missing.length > 0) throw new Error(`not a tfjs-backend-wasm module (missing exports: ${missing.join(', ')})`);
   let aborted: ((reason: string) => void) | undefined;
   const abortedP = new Promise<never>((_, reject) => {
@@ -76,6 +83,10 @@ async function instantiate(source: WasmSource, module: WebAssembly.Module): Prom
   });
   const config: Record<string, unknown> = {
     instantiateWasm(imports: WebAssembly.Imports, receive: (i: WebAssembly.Instance, m: WebAssembly.Module) => void) {
+      // tfjs caps its XNNPACK pool at half the logical cores it is told about (it assumes
+      // hyper-threading); report enough cores for the thread count asked for.
+      const threads = source.threaded?.threads;
+      if (threads) (imports.env as Record<string, unknown>).emscripten_num_logical_cores = () => 2 * threads;
       WebAssembly.instantiate(module, imports).then(
         (instance) => receive(instance, module),
         (e: unknown) => aborted?.(`instantiate failed: ${String(e)}`),
@@ -86,8 +97,10 @@ async function instantiate(source: WasmSource, module: WebAssembly.Module): Prom
     locateFile: (p: string) => p,
     print: () => {},
     printErr: () => {},
+    ...source.threaded?.config,
   };
-  const ready = withoutNodeGlobals(source.runtime, () => factory()(config));
+  const make = source.threaded ? source.threaded.factory() : factory();
+  const ready = withoutNodeGlobals(source.runtime, () => make(config));
   const mod = await Promise.race([ready, abortedP]);
   mod.tfjs = {
     init: mod.cwrap('init', null, []),
@@ -125,8 +138,9 @@ function timersAllowed(): boolean {
 
 async function bringUp(source: WasmSource, timeoutMs: number): Promise<BackendInfo> {
   const t0 = performance.now();
-  // Threads need workers and a threaded binary; none of our runtimes get them.
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  // Threads need workers and a threaded binary: only Node training asks for them (workerd has no threads).
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', !!source.threaded);
+  setThreadsCount(source.threaded?.threads ?? 1);
   tf.env().set('WASM_HAS_SIMD_SUPPORT', source.simd);
   const limit = timeout(timeoutMs);
   try {

@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import '@tensorflow/tfjs';
@@ -6,6 +7,7 @@ import '@tensorflow/tfjs';
 import { initWasmBackend } from './backend';
 import type { BackendInfo, WasmSource } from './backend';
 import { installNodeFusedKernel } from './fused/node';
+import { nodeThreadedSource } from './node-threaded';
 
 const require = createRequire(import.meta.url);
 
@@ -24,10 +26,20 @@ export function nodeSource(file = nodeWasmPath()): WasmSource {
   };
 }
 
-/** Brings up the SIMD wasm backend in Node. */
-export async function initNodeBackend(opts: { file?: string; timeoutMs?: number; force?: boolean } = {}): Promise<BackendInfo> {
-  const info = await initWasmBackend(nodeSource(opts.file), opts);
+/**
+ * Brings up the SIMD wasm backend in Node; `threads` > 1 brings up the threaded SIMD build instead
+ * (training: XNNPACK kernels on several cores).
+ */
+export async function initNodeBackend(opts: { file?: string; timeoutMs?: number; force?: boolean; threads?: number } = {}): Promise<BackendInfo> {
+  const source = (opts.threads ?? 1) > 1 ? await nodeThreadedSource(opts.threads!) : nodeSource(opts.file);
+  const info = await initWasmBackend(source, opts);
   // Same object backendInfo() reads; a fused-kernel failure only leaves the engine on tfjs.
   info.fused = await installNodeFusedKernel();
   return info;
+}
+
+/** Stops the threaded build's worker threads (they keep Node alive); a no-op on the single-threaded build. */
+export function releaseNodeThreads(): void {
+  const backend = tf.findBackend('wasm') as unknown as { wasm?: { PThread?: { terminateAllThreads(): void } } } | null;
+  backend?.wasm?.PThread?.terminateAllThreads();
 }

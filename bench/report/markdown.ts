@@ -2,6 +2,8 @@
 // around them is written by hand and never touched). Pure, so it is unit-tested.
 import type { MetaProfile } from '../node/meta-profile';
 import type { TileExperiment } from '../node/tile-experiment';
+import type { TrainSpeed } from '../node/train-speed';
+import { trainSpeedTable } from '../node/train-speed';
 import type { UploadSize } from '../node/build';
 import type { RuntimeSummary, Summary } from './summary';
 
@@ -12,6 +14,7 @@ export interface ReportExtras {
   upload?: UploadSize | null;
   meta?: MetaProfile[] | null;
   tile?: TileExperiment | null;
+  train?: TrainSpeed | null;
 }
 
 /** A number for a table: ms with 3 significant-ish digits, ratios with one decimal. */
@@ -117,6 +120,7 @@ export function renderTables(s: Summary, x: ReportExtras = {}): string {
     const t = x.tile;
     parts.push('', `**Tile vs broadcast** (gradient of ${t.tasks} per-task copies of the sinusoid MLP's 6 params): tf.tile ${t.tile.kernels} kernels ${fmt(t.tile.ms, ' ms')}; tf.broadcastTo ${t.broadcast_to.kernels} kernels ${fmt(t.broadcast_to.ms, ' ms')}; add onto zeros [B, …] ${t.add_broadcast.kernels} kernels ${fmt(t.add_broadcast.ms, ' ms')}; max |Δgrad| ${fmt(t.max_abs_diff)}.`);
   }
+  if (x.train) parts.push('', '**Training speed vs PyTorch**, same machine, same run (child processes, interleaved)', '', trainSpeedTable(x.train));
   return parts.join('\n');
 }
 

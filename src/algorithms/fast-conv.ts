@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
  * dx = conv2d(dy, flipped filter) (stride 1, 'same', odd kernel), dW = one conv2d with channels as
  * the batch and dy as the filter. Gradients are first order (no gradient of these gradients).
  */
-export function trainConv2d(x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {
+export function trainConv2d(x: tf.Tensor4D, w: tf.Tensor4D, inputGrad = true): tf.Tensor4D {
   const f = tf.customGrad((xx, ww, save) => {
     (save as (t: tf.Tensor[]) => void)([xx as tf.Tensor, ww as tf.Tensor]);
     return {
@@ -16,7 +16,8 @@ export function trainConv2d(x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {
         const [xs, ws] = saved as [tf.Tensor4D, tf.Tensor4D];
         const [kh, kw] = ws.shape;
         const flipped = tf.transpose(tf.reverse(ws, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
-        const dx = tf.conv2d(dy as tf.Tensor4D, flipped, 1, 'same');
+        // The first layer's input is data: its gradient would never be used.
+        const dx = inputGrad ? tf.conv2d(dy as tf.Tensor4D, flipped, 1, 'same') : tf.zerosLike(xs);
         const ph = (kh - 1) / 2;
         const pw = (kw - 1) / 2;
         const xp = tf.pad(xs, [[0, 0], [ph, ph], [pw, pw], [0, 0]]);
@@ -29,7 +30,12 @@ export function trainConv2d(x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {
   return f(x, w) as tf.Tensor4D;
 }
 
-/** 2×2/2 'valid' max pool whose gradient routes dy through an equality mask (ties share it). */
+/**
+ * 2×2/2 'valid' max pool whose gradient routes dy through an equality mask: the pooled values and dy
+ * upsampled over their windows, then same-shape elementwise kernels (the MaxPoolGrad kernel is a
+ * scalar JS loop). Ties share the gradient; after a ReLU the only likely ties are zeros, whose
+ * gradient the ReLU drops anyway.
+ */
 export function trainMaxPool2(x: tf.Tensor4D): tf.Tensor4D {
   const f = tf.customGrad((xx, save) => {
     const y = tf.maxPool(xx as tf.Tensor4D, 2, 2, 'valid');
@@ -39,10 +45,14 @@ export function trainMaxPool2(x: tf.Tensor4D): tf.Tensor4D {
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, ys] = saved as [tf.Tensor4D, tf.Tensor4D];
         const [n, h, w, c] = ys.shape;
-        const up = (t: tf.Tensor): tf.Tensor => tf.reshape(tf.tile(tf.reshape(t, [n, h, 1, w, 1, c]), [1, 1, 2, 1, 2, 1]), [n, 2 * h, 2 * w, c]);
-        const core = tf.slice(xs, [0, 0, 0, 0], [n, 2 * h, 2 * w, c]);
+        const [, H, W] = xs.shape;
+        const even = H === 2 * h && W === 2 * w;
+        const core = even ? xs : tf.slice(xs, [0, 0, 0, 0], [n, 2 * h, 2 * w, c]);
+        // Nearest-neighbour ×2 upsampling repeats each pooled value over its window; same-shape
+        // elementwise kernels are fast on wasm where broadcasting ones are not (measured ~30×).
+        const up = (t: tf.Tensor): tf.Tensor4D => tf.image.resizeNearestNeighbor(t as tf.Tensor4D, [2 * h, 2 * w]);
         const g = tf.mul(tf.cast(tf.equal(core, up(ys)), 'float32'), up(dy));
-        return tf.pad(g, [[0, 0], [0, xs.shape[1] - 2 * h], [0, xs.shape[2] - 2 * w], [0, 0]]);
+        return even ? g : tf.pad(g, [[0, 0], [0, H - 2 * h], [0, W - 2 * w], [0, 0]]);
       },
     };
   });

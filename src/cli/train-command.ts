@@ -1,11 +1,11 @@
 import { encodeBundle } from '../bundle/index';
 import { metaTrain } from '../algorithms/meta-train';
 import { EngineError } from '../engine/errors';
-import { initNodeBackend } from '../../wasm/node';
+import { initNodeBackend, releaseNodeThreads } from '../../wasm/node';
 import { parse, UsageError, writeAtomic } from './bundle/cli-io';
 import { loadGlyphsFromDisk } from './glyphs-data';
 import { readCheckpoint, writeCheckpoint } from './train/checkpoint';
-import { resolveTrainOptions, TRAIN_FLAGS } from './train/options';
+import { resolveThreads, resolveTrainOptions, TRAIN_FLAGS } from './train/options';
 import { toModelData } from './train/output';
 import { createProgress } from './train/progress';
 import { setupTraining } from './train/setup';
@@ -16,18 +16,19 @@ import type { Provenance } from '../spec/model-spec';
 import type { TrainOptions } from './train/options';
 
 const USAGE =
-  'fewshot train --task sinusoid|glyphs --algo maml|fomaml|reptile|anil|metasgd|protonet|protomaml|transfer [--iterations N --meta-batch B --ways N --shots K --queries Q --inner-steps S --inner-lr X --outer-lr X --seed S --val-every N --checkpoint-every N --resume CKPT] --out FILE';
+  'fewshot train --task sinusoid|glyphs --algo maml|fomaml|reptile|anil|metasgd|protonet|protomaml|transfer [--iterations N --meta-batch B --ways N --shots K --queries Q --inner-steps S --inner-lr X --outer-lr X --seed S --val-every N --checkpoint-every N --resume CKPT --threads N] --out FILE';
 
 /** Checkpoint bundle path of a run writing `out` (its state sidecar is `<ckpt>.state.json`). */
 export const checkpointPath = (out: string): string => `${out}.ckpt`;
 
 async function run(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { ...TRAIN_FLAGS, help: { type: 'boolean' } }, 0) as { values: Record<string, string | boolean | undefined> };
+  const { values } = parse(argv, { ...TRAIN_FLAGS, threads: { type: 'string' }, help: { type: 'boolean' } }, 0) as { values: Record<string, string | boolean | undefined> };
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
   let o: TrainOptions = resolveTrainOptions(values);
+  const threads = resolveThreads(values.threads);
   let resumed: { snapshot: TrainSnapshot; extra: Record<string, unknown> } | undefined;
   if (o.resume) {
     const ck = await readCheckpoint(o.resume);
@@ -38,7 +39,15 @@ async function run(argv: string[]): Promise<number> {
     o = { ...ck.options, iterations: o.iterations, out: o.out, resume: o.resume, ...deploy };
     resumed = ck;
   }
-  await initNodeBackend();
+  await initNodeBackend({ threads });
+  try {
+    return await train(o, argv, resumed);
+  } finally {
+    releaseNodeThreads();
+  }
+}
+
+async function train(o: TrainOptions, argv: string[], resumed: { snapshot: TrainSnapshot; extra: Record<string, unknown> } | undefined): Promise<number> {
   const dataset = o.task === 'glyphs' ? await loadGlyphsFromDisk() : undefined;
   const setup = setupTraining(o, dataset);
   const command = `fewshot train ${argv.join(' ')}`;

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { UsageError } from '../bundle/cli-io';
 import { ALGO_NAMES } from '../../algorithms/types';
 import { TASK_NAMES } from '../../tasks/registry';
@@ -66,4 +67,15 @@ export function resolveTrainOptions(values: Record<string, string | boolean | un
   if (typeof values.resume === 'string') o.resume = values.resume;
   if (typeof values.name === 'string') o.name = values.name;
   return o;
+}
+
+/**
+ * XNNPACK threads for training (`--threads`, default: every core, at most 4). The kernels split
+ * output tiles, not sums, so the thread count does not change a run's result (test/cli/train.test.ts).
+ */
+export function resolveThreads(value: string | boolean | undefined, cores = availableParallelism()): number {
+  if (value === undefined) return Math.max(1, Math.min(4, cores));
+  const n = Number(value);
+  if (typeof value !== 'string' || !Number.isInteger(n) || n < 1 || n > 8) throw new UsageError('--threads must be an integer from 1 to 8');
+  return n;
 }
