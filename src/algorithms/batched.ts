@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { applyLayer, applyLayers } from '../engine/layers';
 import { paramName } from '../engine/params';
 import { trainBatchNorm } from './fast-batch-norm';
-import { trainConv2d, trainMaxPool2 } from './fast-conv';
+import { trainConv2d } from './fast-conv';
 import type { ForwardOptions } from '../engine/layers';
 import type { ParamMap } from '../engine/params';
 import type { ModelSpec } from '../spec/model-spec';
@@ -83,8 +83,6 @@ export function trainBody(spec: ModelSpec, params: ParamMap, x: tf.Tensor, opts:
       if (!(opts.batchNorm === 'batch' && spec.body[i + 1]?.kind === 'batchNorm')) h = tf.add(h, get(paramName('body', layer, 'bias')));
     } else if (layer.kind === 'batchNorm' && opts.batchNorm === 'batch') {
       h = trainBatchNorm(h, get(paramName('body', layer, 'gamma')), get(paramName('body', layer, 'beta')), layer.epsilon ?? 1e-3);
-    } else if (layer.kind === 'maxPool' && layer.size === 2 && (layer.strides ?? 2) === 2 && (layer.padding ?? 'valid') === 'valid') {
-      h = trainMaxPool2(h as tf.Tensor4D);
     } else h = applyLayer(layer, 'body', get, h, opts);
   });
   return h;

@@ -29,32 +29,3 @@ export function trainConv2d(x: tf.Tensor4D, w: tf.Tensor4D, inputGrad = true): t
   });
   return f(x, w) as tf.Tensor4D;
 }
-
-/**
- * 2×2/2 'valid' max pool whose gradient routes dy through an equality mask: the pooled values and dy
- * upsampled over their windows, then same-shape elementwise kernels (the MaxPoolGrad kernel is a
- * scalar JS loop). Ties share the gradient; after a ReLU the only likely ties are zeros, whose
- * gradient the ReLU drops anyway.
- */
-export function trainMaxPool2(x: tf.Tensor4D): tf.Tensor4D {
-  const f = tf.customGrad((xx, save) => {
-    const y = tf.maxPool(xx as tf.Tensor4D, 2, 2, 'valid');
-    (save as (t: tf.Tensor[]) => void)([xx as tf.Tensor, y]);
-    return {
-      value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, ys] = saved as [tf.Tensor4D, tf.Tensor4D];
-        const [n, h, w, c] = ys.shape;
-        const [, H, W] = xs.shape;
-        const even = H === 2 * h && W === 2 * w;
-        const core = even ? xs : tf.slice(xs, [0, 0, 0, 0], [n, 2 * h, 2 * w, c]);
-        // Nearest-neighbour ×2 upsampling repeats each pooled value over its window; same-shape
-        // elementwise kernels are fast on wasm where broadcasting ones are not (measured ~30×).
-        const up = (t: tf.Tensor): tf.Tensor4D => tf.image.resizeNearestNeighbor(t as tf.Tensor4D, [2 * h, 2 * w]);
-        const g = tf.mul(tf.cast(tf.equal(core, up(ys)), 'float32'), up(dy));
-        return even ? g : tf.pad(g, [[0, 0], [0, H - 2 * h], [0, W - 2 * w], [0, 0]]);
-      },
-    };
-  });
-  return f(x) as tf.Tensor4D;
-}

@@ -3,6 +3,7 @@ import { createFomaml } from './fomaml';
 import { createMaml } from './maml';
 import { createMetasgd } from './metasgd';
 import { createProtomaml } from './protomaml';
+import { createProtofilm } from './protofilm';
 import { createProtonet } from './protonet';
 import { createReptile } from './reptile';
 import { createTransfer } from './transfer';
@@ -25,6 +26,8 @@ export function getAlgorithm(name: AlgoName, cfg: AlgoConfig, classes = 0): Meta
       return createProtonet(cfg);
     case 'protomaml':
       return createProtomaml(cfg);
+    case 'protofilm':
+      return createProtofilm(cfg);
     case 'transfer':
       return createTransfer(cfg, classes);
   }

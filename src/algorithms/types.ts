@@ -3,9 +3,9 @@ import type { ParamMap } from '../engine/params';
 import type { ModelSpec, NamedTensor } from '../spec/model-spec';
 import type { TaskBatch } from '../tasks/batch';
 
-export type AlgoName = 'maml' | 'fomaml' | 'reptile' | 'anil' | 'metasgd' | 'protonet' | 'protomaml' | 'transfer';
+export type AlgoName = 'maml' | 'fomaml' | 'reptile' | 'anil' | 'metasgd' | 'protonet' | 'protomaml' | 'protofilm' | 'transfer';
 
-export const ALGO_NAMES: readonly AlgoName[] = ['maml', 'fomaml', 'reptile', 'anil', 'metasgd', 'protonet', 'protomaml', 'transfer'];
+export const ALGO_NAMES: readonly AlgoName[] = ['maml', 'fomaml', 'reptile', 'anil', 'metasgd', 'protonet', 'protomaml', 'protofilm', 'transfer'];
 
 export interface AlgoConfig {
   spec: ModelSpec;

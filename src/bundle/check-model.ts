@@ -9,6 +9,9 @@ export function checkDefaults(spec: ModelSpec, shapes: SpecShapes, defaults: Ada
   };
   if (defaults.headInit === 'prototype' && shapes.outputs !== 'ways') bad("headInit 'prototype' needs a head whose last dense layer has units 'ways'");
   if (defaults.headInit === 'learned' && shapes.outputs === 'ways') bad("units 'ways' needs headInit 'prototype' (a learned head has a fixed number of outputs)");
+  if (defaults.scope === 'film' && (defaults.headInit !== 'prototype' || !spec.body.some((l) => l.kind === 'batchNorm'))) bad("scope 'film' needs a prototype head and a batchNorm layer in the body");
+  if (defaults.scope === 'film' && defaults.lrMode !== 'scalar') bad("scope 'film' takes a scalar lr");
+  if (defaults.unknownDistance !== undefined && defaults.headInit !== 'prototype') bad('unknownDistance needs a prototype head');
   if (spec.task === 'classification' && defaults.headInit === 'learned' && !defaults.labels) bad('a learned classification head needs defaults.labels, one per output');
   if (defaults.labels) {
     if (spec.task !== 'classification') bad('labels are only meaningful for classification');

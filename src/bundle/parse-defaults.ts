@@ -16,13 +16,17 @@ export function parseDefaults(v: Json): AdaptationDefaults {
     maxExamples: int(l.maxExamples, 'defaults.limits.maxExamples', 1, 1e9),
   };
   const out: AdaptationDefaults = {
-    scope: oneOf(o.scope, 'defaults.scope', ['head', 'all']),
+    scope: oneOf(o.scope, 'defaults.scope', ['head', 'all', 'film']),
     steps: int(o.steps, 'defaults.steps', 0, 1e6),
     lr: num(o.lr, 'defaults.lr'),
     lrMode: oneOf(o.lrMode, 'defaults.lrMode', ['scalar', 'per-parameter']),
     headInit: oneOf(o.headInit, 'defaults.headInit', ['learned', 'prototype']),
     limits,
   };
+  if (o.temperature !== undefined) out.temperature = num(o.temperature, 'defaults.temperature');
+  if (o.unknownDistance !== undefined) out.unknownDistance = num(o.unknownDistance, 'defaults.unknownDistance');
+  if (out.temperature !== undefined && !(out.temperature > 0)) throw new BundleError('bad_header', 'defaults.temperature must be > 0');
+  if (out.unknownDistance !== undefined && !(out.unknownDistance > 0)) throw new BundleError('bad_header', 'defaults.unknownDistance must be > 0');
   if (o.labels !== undefined) {
     const labels = arr(o.labels, 'defaults.labels').map((x, i) => (typeof x === 'number' ? num(x, `defaults.labels[${i}]`) : str(x, `defaults.labels[${i}]`, 256)));
     if (new Set(labels.map((x) => `${typeof x}:${x}`)).size !== labels.length) throw new BundleError('bad_header', 'defaults.labels: duplicate label');

@@ -25,5 +25,6 @@ export const commands: Record<string, Command> = {
   adapt: lazy('adapt a bundle\'s head to a support set, write head.json', () => import('./adapt-command')),
   predict: lazy('predict with a bundle and an adapted head', () => import('./predict-command')),
   train: lazy('meta-train a bundle on sinusoid or glyphs tasks', () => import('./train-command')),
+  calibrate: lazy('fit a glyph bundle\'s score temperature and "none of these" distance', () => import('./calibrate-command')),
   eval: lazy('evaluate a bundle: mean ± 95% CI over test tasks', () => import('./eval-command')),
 };

@@ -4,6 +4,8 @@ import { DataError } from './errors';
 import type { GlyphDataset } from './glyphs';
 import type { SplitName } from './glyph-index';
 import { rotateQuarterInto } from './rotate';
+import { applyStyle, sampleStyle } from './style';
+import type { Style } from './style';
 
 export interface EpisodeOptions {
   ways: number;
@@ -12,6 +14,12 @@ export interface EpisodeOptions {
   seed: number;
   /** Quarter-turn rotations of a class count as new classes (Omniglot-style); off by default. */
   rotations?: boolean;
+  /**
+   * Drawing styles (src/data/style.ts): 'episode' = one style for every image of an episode (a
+   * user's own hand), 'image' = a new style per image. Drawn from their own stream, so the same seed
+   * gives the same classes and images with or without a style.
+   */
+  style?: 'none' | 'image' | 'episode';
 }
 
 /** One side of an episode: N·K images [n, 784] row-major, their labels 0..N−1, and what each label is. */
@@ -59,8 +67,11 @@ export function createEpisodeSampler(dataset: GlyphDataset, split: SplitName, op
   if (ways > classCount) throw new DataError('EPISODE_BAD_OPTIONS', `${ways} ways but split ${split} has ${classCount} classes`);
   if (shots + queries > minCount) throw new DataError('EPISODE_BAD_OPTIONS', `shots + queries = ${shots + queries} exceeds the ${minCount} images of the smallest class`);
   const rng = createRng(seed);
+  const styleRng = createRng((seed ^ 0x5f3759df) >>> 0);
+  const styleMode = options.style ?? 'none';
   const px = dataset.pixelsPerImage;
   const scratch = new Float32Array(px);
+  const styled = new Float32Array(px);
 
   const emptySet = (n: number): EpisodeSet => ({ inputs: new Float32Array(n * px), labels: new Int32Array(n), classIds: [], rotations: [] });
   return {
@@ -68,6 +79,7 @@ export function createEpisodeSampler(dataset: GlyphDataset, split: SplitName, op
     next: () => {
       // nWays: which (class, rotation) pairs; the draw order is the label order, so labels are remapped at random.
       const picked = sampleDistinct(rng, classCount, ways);
+      const episodeStyle: Style | undefined = styleMode === 'episode' ? sampleStyle(styleRng) : undefined;
       const support = emptySet(ways * shots);
       const query = emptySet(ways * queries);
       // Shuffled slots keep labels balanced without tying a label to a position.
@@ -86,11 +98,15 @@ export function createEpisodeSampler(dataset: GlyphDataset, split: SplitName, op
           const set = k < shots ? support : query;
           const slot = k < shots ? supportSlots[label * shots + k]! : querySlots[label * queries + (k - shots)]!;
           set.labels[slot] = label;
-          if (quarter === 0) dataset.imageInto(cls.offset + m, set.inputs, slot * px);
+          const style = styleMode === 'image' ? sampleStyle(styleRng) : episodeStyle;
+          const target = style ? styled : set.inputs;
+          const at = style ? 0 : slot * px;
+          if (quarter === 0) dataset.imageInto(cls.offset + m, target, at);
           else {
             dataset.imageInto(cls.offset + m, scratch, 0);
-            rotateQuarterInto(scratch, dataset.size, quarter, set.inputs, slot * px);
+            rotateQuarterInto(scratch, dataset.size, quarter, target, at);
           }
+          if (style) applyStyle(styled, dataset.size, style, set.inputs, slot * px);
         });
       });
       return { support, query };

@@ -17,6 +17,6 @@ export type { Model } from './model';
 export { adaptedNames, trainableParams } from './params';
 export type { ParamMap } from './params';
 export { predict } from './predict';
-export type { Prediction } from './predict';
+export type { ClassPrediction, Prediction, PredictOptions } from './predict';
 export { prototypeHead } from './prototype';
 export type { SupportSet } from './validate';

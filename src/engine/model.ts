@@ -29,6 +29,8 @@ export interface Model {
   embed(x: tf.Tensor, opts?: ForwardOptions): tf.Tensor;
   /** Head forward over embeddings; `params` override the stored ones by name. */
   forwardHead(params: ParamMap, embeddings: tf.Tensor, opts?: ForwardOptions): tf.Tensor;
+  /** The input of the last head layer (what prototypes live in); `params` override stored ones by name. */
+  lastLayerInput(params: ParamMap, x: tf.Tensor): tf.Tensor2D;
   /** Full forward (body then head); `params` override stored ones by name, so any subset can be differentiated. */
   forward(params: ParamMap, x: tf.Tensor, opts?: ForwardOptions): tf.Tensor;
   dispose(): void;
@@ -59,6 +61,11 @@ export function createModel(data: ModelData): Model {
   const forwardHead = (over: ParamMap, e: tf.Tensor, opts?: ForwardOptions): tf.Tensor => tf.tidy(() => applyLayers(spec.head, 'head', lookup(over), e, opts));
   const forward = (over: ParamMap, x: tf.Tensor, opts?: ForwardOptions): tf.Tensor =>
     tf.tidy(() => applyLayers(spec.head, 'head', lookup(over), applyLayers(spec.body, 'body', lookup(over), toInput(x), opts), opts));
+  const lastLayerInput = (over: ParamMap, x: tf.Tensor): tf.Tensor2D =>
+    tf.tidy(() => {
+      const g = applyLayers(spec.head.slice(0, -1), 'head', lookup(over), applyLayers(spec.body, 'body', lookup(over), toInput(x)));
+      return tf.reshape(g, [g.shape[0]!, -1]) as tf.Tensor2D;
+    });
   let embedShape: number[];
   let outputSize: number | undefined;
   let lastLayerInputSize: number;
@@ -87,6 +94,7 @@ export function createModel(data: ModelData): Model {
     lastLayerInputSize,
     embed,
     forwardHead,
+    lastLayerInput,
     forward,
     dispose: () => tf.dispose(Object.values(params)),
   };

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { filmNames } from './film';
 import type { AdaptScope, Layer, ModelSpec } from '../spec/model-spec';
 
 /** Tensors by full name `<part>/<layer>/<param>`. */
@@ -34,9 +35,10 @@ export function partTrainableNames(spec: ModelSpec, part: Part): string[] {
   return spec[part].flatMap((l) => trainableParams(l).map((p) => paramName(part, l, p)));
 }
 
-/** The params an inner loop adapts: the head's (ANIL) or all trainable ones (MAML). */
+/** The params a head may carry: the head's (ANIL), all trainable ones (MAML), or FiLM's γ, β and the head's. */
 export function adaptedNames(spec: ModelSpec, scope: AdaptScope): string[] {
   const head = partTrainableNames(spec, 'head');
+  if (scope === 'film') return [...filmNames(spec), ...head];
   return scope === 'head' ? head : [...partTrainableNames(spec, 'body'), ...head];
 }
 

@@ -6,7 +6,17 @@ import type { Head } from '../head/head';
 import type { Model } from './model';
 import type { ParamMap } from './params';
 
-export type Prediction = { label: string | number; scores: Record<string, number> } | { value: number } | { values: number[] };
+/**
+ * A class prediction: the label and calibrated scores; with a prototype head also the feature
+ * distance to the nearest class, and `unknown` (label null) when that distance is over the threshold.
+ */
+export type ClassPrediction = { label: string | number | null; scores: Record<string, number>; distance?: number; unknown?: boolean };
+export type Prediction = ClassPrediction | { value: number } | { values: number[] };
+
+export interface PredictOptions {
+  /** Overrides the model's `unknownDistance` for this call (prototype heads). */
+  unknownDistance?: number;
+}
 
 /** The shape a head param must have: the stored one, or for a 'ways' layer [features, classes] / [classes]. */
 function expectedShape(model: Model, head: Head, name: string): number[] | undefined {
@@ -35,13 +45,13 @@ function checkHead(model: Model, head: Head): void {
   }
 }
 
-function classify(out: Float32Array, n: number, k: number, labels: (string | number)[]): Prediction[] {
-  const preds: Prediction[] = [];
+function classify(out: Float32Array, n: number, k: number, labels: (string | number)[], temperature: number): ClassPrediction[] {
+  const preds: ClassPrediction[] = [];
   for (let i = 0; i < n; i++) {
     const row = out.subarray(i * k, (i + 1) * k);
     let best = 0;
     for (let c = 1; c < k; c++) if (row[c]! > row[best]!) best = c;
-    const exps = Array.from(row, (v) => Math.exp(v - row[best]!));
+    const exps = Array.from(row, (v) => Math.exp((v - row[best]!) / temperature));
     const total = exps.reduce((a, b) => a + b, 0);
     const scores: Record<string, number> = {};
     labels.forEach((l, c) => (scores[String(l)] = exps[c]! / total));
@@ -50,24 +60,53 @@ function classify(out: Float32Array, n: number, k: number, labels: (string | num
   return preds;
 }
 
-/** Predicts with an adapted head: probabilities per label (classification) or values (regression). */
-export function predict(model: Model, head: Head, inputs: number[][]): Prediction[] {
+/** Prototype logits are ‖g‖² − ‖g − p_c‖²: the nearest prototype's distance is √(‖g‖² − max logit). */
+function nearestDistances(model: Model, over: ParamMap, x: tf.Tensor2D, logits: Float32Array, k: number): Float32Array {
+  const sq = tf.tidy(() => tf.sum(tf.square(model.lastLayerInput(over, x)), 1));
+  const norms = sq.dataSync();
+  sq.dispose();
+  return Float32Array.from(norms, (g, i) => {
+    let best = -Infinity;
+    for (let c = 0; c < k; c++) best = Math.max(best, logits[i * k + c]!);
+    return Math.sqrt(Math.max(0, g - best));
+  });
+}
+
+/**
+ * Predicts with an adapted head: calibrated probabilities per label (classification; with a prototype
+ * head also the nearest-prototype distance and "none of these") or values (regression).
+ */
+export function predict(model: Model, head: Head, inputs: number[][], opts: PredictOptions = {}): Prediction[] {
   checkHead(model, head);
   const x = checkInputs(inputs, model.inputSize);
   const n = inputs.length;
   if (n === 0) return [];
-  const out = tf.tidy(() => {
+  const prototype = model.spec.task === 'classification' && model.defaults.headInit === 'prototype';
+  const threshold = opts.unknownDistance ?? model.defaults.unknownDistance;
+  const { out, distances } = tf.tidy(() => {
     const over: ParamMap = {};
     for (const [name, t] of Object.entries(head.params)) over[name] = tf.tensor(t.data, t.shape, 'float32');
-    return model.forward(over, tf.tensor2d(x, [n, model.inputSize]));
+    const xt = tf.tensor2d(x, [n, model.inputSize]);
+    const o = model.forward(over, xt);
+    const values = new Float32Array(o.dataSync());
+    return { out: o, distances: prototype ? nearestDistances(model, over, xt, values, o.shape[1]!) : undefined };
   });
   const k = out.shape[1]!;
-  const data = out.dataSync();
-  const values = new Float32Array(data);
+  const values = new Float32Array(out.dataSync());
   out.dispose();
   if (model.spec.task === 'classification') {
     if (k !== head.labels.length) throw new EngineError('head_mismatch', `the head outputs ${k} scores for ${head.labels.length} labels`);
-    return classify(values, n, k, head.labels);
+    const preds = classify(values, n, k, head.labels, model.defaults.temperature ?? 1);
+    if (distances) {
+      preds.forEach((p, i) => {
+        p.distance = distances[i]!;
+        if (threshold !== undefined) {
+          p.unknown = distances[i]! > threshold;
+          if (p.unknown) p.label = null;
+        }
+      });
+    }
+    return preds;
   }
   return Array.from({ length: n }, (_, i) => (k === 1 ? { value: values[i]! } : { values: Array.from(values.subarray(i * k, (i + 1) * k)) }));
 }

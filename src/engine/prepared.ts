@@ -5,7 +5,8 @@ import type { ResolvedSupport } from './validate';
 /** A validated request in the form every path consumes. */
 export interface Prepared {
   support: ResolvedSupport;
-  loss: LossKind;
+  /** The support set's own loss (the film scope's steps use 'centroid-ratio' instead). */
+  loss: Exclude<LossKind, 'centroid-ratio'>;
   /** Outputs of the adapted head. */
   k: number;
   /** One-hot labels or targets [n, k]. */

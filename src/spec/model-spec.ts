@@ -55,8 +55,11 @@ export interface ModelSpec {
   head: Layer[];
 }
 
-/** Which parameters the inner loop adapts: the head only (ANIL) or everything (MAML). */
-export type AdaptScope = 'head' | 'all';
+/**
+ * Which parameters the inner loop adapts: the head only (ANIL), everything (MAML), or 'film': the
+ * last body batch norm's scale and shift (feature adaptation, src/engine/film.ts) under a prototype head.
+ */
+export type AdaptScope = 'head' | 'all' | 'film';
 
 /** How the head is initialised before the inner loop. */
 export type HeadInit = 'learned' | 'prototype';
@@ -82,6 +85,13 @@ export interface AdaptationDefaults {
   limits: AdaptLimits;
   /** Label names of a learned (fixed-class) head, in output order. Absent for prototype heads. */
   labels?: (string | number)[];
+  /** Softmax temperature of predict's scores (fitted on validation episodes); 1 when absent. */
+  temperature?: number;
+  /**
+   * Prototype heads: an input whose feature distance to its nearest class prototype exceeds this is
+   * "none of these" (predict's `unknown`); fitted on validation episodes. Absent: never unknown.
+   */
+  unknownDistance?: number;
 }
 
 export interface Provenance {

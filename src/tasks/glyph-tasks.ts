@@ -9,6 +9,7 @@ export interface GlyphTaskOptions {
   queries: number;
   seed: number;
   rotations?: boolean;
+  style?: 'none' | 'image' | 'episode';
 }
 
 /** N-way K-shot glyph episodes over one split (scripts never shared between splits), as tasks. */

@@ -18,6 +18,8 @@ export interface TaskOptions {
   dataset?: GlyphDataset;
   /** Sinusoid test protocol: evenly spaced query points on the test split (default 100). */
   testQueries?: number;
+  /** Glyphs: episodes drawn in hand-drawing styles (src/data/style.ts), every split. */
+  style?: 'none' | 'image' | 'episode';
 }
 
 /** Offsets keep the three splits' streams distinct for one seed. */
@@ -39,7 +41,7 @@ export function getTasks(name: TaskName, opts: TaskOptions): TaskSplits {
   }
   if (name === 'glyphs') {
     if (!opts.dataset) throw new TaskError('TASK_NEEDS_DATA', 'the glyphs tasks need the loaded dataset');
-    const ep = { ways: opts.ways ?? 5, shots: opts.shots, queries: opts.queries };
+    const ep = { ways: opts.ways ?? 5, shots: opts.shots, queries: opts.queries, style: opts.style ?? 'none' };
     return {
       name,
       kind: 'classification',

@@ -27,7 +27,7 @@ export interface FixtureOptions {
   /** Fixed labels of a learned head. */
   labels?: (string | number)[];
   lrMode?: 'scalar' | 'per-parameter';
-  scope?: 'head' | 'all';
+  scope?: 'head' | 'all' | 'film';
   task?: TaskKind;
 }
 

@@ -90,6 +90,7 @@ describe('our wasm kernels match the cpu backend', () => {
     { x: [1, 5, 5, 2], size: 3, strides: 2, pad: 'same', offset: -1 },
     { x: [1, 7, 7, 1], size: 3, strides: 1, pad: 'same', offset: 0 },
     { x: [2, 28, 28, 4], size: 2, strides: 2, pad: 'valid', offset: -0.5 },
+    { x: [2, 7, 7, 3], size: 2, strides: 2, pad: 'valid', offset: -0.2 },
   ];
   for (const c of poolCases) {
     it(`MaxPoolGrad x${JSON.stringify(c.x)} size ${c.size} strides ${c.strides} ${c.pad}, values around ${c.offset}`, async () => {

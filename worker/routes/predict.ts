@@ -54,7 +54,7 @@ export const predictRoutes = () =>
       if (!resolved) throw new ApiError(404, 'head_not_found', 'no head for this user/headId (expired, deleted, or never adapted); send `support` to adapt inline');
     }
     const head = resolved.head;
-    const predictions = await hooks.measure('predict', async () => engineCall(() => predict(m.model, head, body.inputs)));
+    const predictions = await hooks.measure('predict', async () => engineCall(() => predict(m.model, head, body.inputs, { unknownDistance: body.unknownDistance })));
     return c.json(
       { headId: resolved.headId, model: m.name, modelVersion: m.data.id.slice(0, 12), cache: resolved.cache, adapted: resolved.adapted, predictions },
       200,

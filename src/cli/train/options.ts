@@ -29,6 +29,8 @@ export interface TrainOptions {
   out: string;
   resume?: string;
   name?: string;
+  /** Glyph training episodes drawn in hand-drawing styles (src/data/style.ts): 'mixed' = a third each of plain, per-episode and per-image. */
+  augment?: 'none' | 'image' | 'episode' | 'mixed';
 }
 
 const DEFAULTS: Record<TaskName, Omit<TrainOptions, 'task' | 'algo' | 'out' | 'seed' | 'resume' | 'name'>> = {
@@ -44,7 +46,7 @@ const FLAGS: Record<string, keyof TrainOptions> = {
 const INTEGER = new Set<keyof TrainOptions>(['iterations', 'metaBatch', 'ways', 'shots', 'queries', 'innerSteps', 'seed', 'valEvery', 'valEpisodes', 'checkpointEvery', 'filters', 'deploySteps']);
 
 /** parseArgs option table of `fewshot train`. */
-export const TRAIN_FLAGS = Object.fromEntries([...Object.keys(FLAGS), 'task', 'algo', 'out', 'resume', 'name'].map((f) => [f, { type: 'string' as const }]));
+export const TRAIN_FLAGS = Object.fromEntries([...Object.keys(FLAGS), 'task', 'algo', 'out', 'resume', 'name', 'augment'].map((f) => [f, { type: 'string' as const }]));
 
 /** Turns parsed flags into options with the task's defaults (the paper's protocol for the sinusoid). */
 export function resolveTrainOptions(values: Record<string, string | boolean | undefined>): TrainOptions {
@@ -66,6 +68,11 @@ export function resolveTrainOptions(values: Record<string, string | boolean | un
   if (task === 'glyphs' && o.ways < 2) throw new UsageError('--ways must be at least 2');
   if (typeof values.resume === 'string') o.resume = values.resume;
   if (typeof values.name === 'string') o.name = values.name;
+  if (values.augment !== undefined) {
+    const modes = ['none', 'image', 'episode', 'mixed'] as const;
+    if (task !== 'glyphs' || !modes.includes(values.augment as (typeof modes)[number])) throw new UsageError(`--augment takes ${modes.join('|')} (glyphs only)`);
+    o.augment = values.augment as TrainOptions['augment'];
+  }
   return o;
 }
 

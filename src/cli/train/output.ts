@@ -26,7 +26,7 @@ export function deployDefaults(o: TrainOptions, tensors: Record<string, NamedTen
   // A 'ways' head cannot store per-element lrs (its size is the support set's): Meta-SGD ships their mean.
   const lr = o.algo === 'metasgd' && tensors['lr/head/out/kernel'] ? mean(tensors['lr/head/out/kernel']) : o.deployLr;
   return {
-    scope: 'head', steps: o.deploySteps, lr, lrMode: 'scalar', headInit: 'prototype',
+    scope: o.algo === 'protofilm' ? 'film' : 'head', steps: o.deploySteps, lr, lrMode: 'scalar', headInit: 'prototype',
     limits: { minSteps: 0, maxSteps: 100, minLr: 1e-5, maxLr: Math.max(1, 10 * lr), maxClasses: 50, maxExamples: 1000 },
   };
 }

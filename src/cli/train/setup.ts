@@ -32,7 +32,10 @@ export function setupTraining(o: TrainOptions, dataset?: GlyphDataset): TrainSet
   const base = initTensors(spec, o.seed);
   const init = { ...base, ...algorithm.extraInit(base) };
   const batch = (it: number): TaskBatch => {
-    const source = getTasks(o.task, { seed: iterationSeed(o.seed, it), shots: o.shots, queries: o.queries, ways: o.ways, ...(dataset ? { dataset } : {}) }).train;
+    const seed = iterationSeed(o.seed, it);
+    // 'mixed': a third each of plain episodes, episodes in one hand, and per-image styles.
+    const style = o.augment === 'mixed' ? (['none', 'episode', 'image'] as const)[seed % 3] : o.augment;
+    const source = getTasks(o.task, { seed, shots: o.shots, queries: o.queries, ways: o.ways, ...(dataset ? { dataset } : {}), ...(style ? { style } : {}) }).train;
     const tasks: Task[] = Array.from({ length: o.metaBatch }, () => source.next());
     return toBatch(tasks, spec.inputShape);
   };

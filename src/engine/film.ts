@@ -1,0 +1,62 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ModelError } from './errors';
+import './zero-grads';
+import { applyLayer } from './layers';
+import { paramName } from './params';
+import type { ModelSpec } from '../spec/model-spec';
+import type { ParamLookup } from './layers';
+
+/**
+ * Scope 'film': feature adaptation at the last block. The body's last batch norm is split into its
+ * normalisation (frozen, run once over the support set) and its affine γ·ẑ + β, which the inner loop
+ * adapts per user — FiLM: one scale and one shift per channel. γ and β start at the meta-trained
+ * values, so step 0 is exactly the unadapted model and its prototype head the nearest-centroid
+ * classifier. The steps lower the support set's 'centroid-ratio' loss (src/engine/losses.ts): its
+ * classes drawn tighter and further apart in the user's own style. The head is the prototype head of
+ * the adapted support features (not stepped).
+ */
+export function filmCut(spec: ModelSpec): number {
+  let i = spec.body.length - 1;
+  while (i >= 0 && spec.body[i]!.kind !== 'batchNorm') i--;
+  if (i < 0) throw new ModelError("scope 'film' needs a batchNorm layer in the body");
+  return i;
+}
+
+/** The adapted body params of scope 'film': the last batch norm's γ and β. */
+export function filmNames(spec: ModelSpec): string[] {
+  const bn = spec.body[filmCut(spec)]!;
+  return [paramName('body', bn, 'gamma'), paramName('body', bn, 'beta')];
+}
+
+/**
+ * 2×2/2 'valid' max pool as a max over the window axes of a reshape: the same values as tf.maxPool,
+ * and a gradient made of elementwise ops, so it can be differentiated again (second-order
+ * meta-training through the inner loop; tfjs has no gradient of MaxPoolGrad).
+ */
+export function maxPool2(x: tf.Tensor4D): tf.Tensor4D {
+  const [n, h, w, c] = x.shape;
+  const oh = Math.floor(h / 2);
+  const ow = Math.floor(w / 2);
+  const core = oh * 2 === h && ow * 2 === w ? x : tf.slice(x, [0, 0, 0, 0], [n, 2 * oh, 2 * ow, c]);
+  return tf.max(tf.reshape(core, [n, oh, 2, ow, 2, c]), [2, 4]) as tf.Tensor4D;
+}
+
+/** ẑ = (h − μ)/√(σ² + ε) with the layer's stored statistics: the frozen half of the cut batch norm. */
+export function filmNormalize(spec: ModelSpec, get: ParamLookup, h: tf.Tensor): tf.Tensor {
+  const bn = spec.body[filmCut(spec)]!;
+  const eps = (bn as { epsilon?: number }).epsilon ?? 1e-3;
+  return tf.mul(tf.sub(h, get(paramName('body', bn, 'movingMean'))), tf.rsqrt(tf.add(get(paramName('body', bn, 'movingVariance')), eps)));
+}
+
+/** Features from ẑ: γ·ẑ + β, then the body layers after the cut (2×2 max pools as `maxPool2`). */
+export function filmTail(spec: ModelSpec, get: ParamLookup, z: tf.Tensor): tf.Tensor2D {
+  const cut = filmCut(spec);
+  const bn = spec.body[cut]!;
+  let h = tf.add(tf.mul(z, get(paramName('body', bn, 'gamma'))), get(paramName('body', bn, 'beta')));
+  for (const layer of spec.body.slice(cut + 1)) {
+    const pool2 = layer.kind === 'maxPool' && layer.size === 2 && (layer.strides ?? 2) === 2 && (layer.padding ?? 'valid') === 'valid';
+    h = pool2 ? maxPool2(h as tf.Tensor4D) : applyLayer(layer, 'body', get, h);
+  }
+  return tf.reshape(h, [h.shape[0]!, -1]) as tf.Tensor2D;
+}
+
