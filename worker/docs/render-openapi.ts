@@ -29,7 +29,7 @@ function typeOf(s: Schema | undefined): string {
 
 const LIMITS: Array<[string, string]> = [
   ['minLength', 'min length'], ['maxLength', 'max length'], ['pattern', 'pattern'], ['minimum', '≥'], ['maximum', '≤'],
-  ['exclusiveMinimum', '>'], ['exclusiveMaximum', '<'], ['minItems', 'min items'], ['maxItems', 'max items'], ['default', 'default'],
+  ['exclusiveMinimum', '&gt;'], ['exclusiveMaximum', '&lt;'], ['minItems', 'min items'], ['maxItems', 'max items'], ['default', 'default'],
 ];
 
 /** Constraints, description and example of a schema (and of its array items), as one cell. */
