@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,23 @@ import type { WorkerServer } from './worker-server';
 
 type Fewshot = typeof import('../../src/browser/index');
 type Scores = { label: string; scores: Record<string, number> }[];
+type Runtime = Awaited<ReturnType<Fewshot['createRuntime']>>;
+interface Synced {
+  localId: string;
+  uploaded: { headId: string; labels: string[]; cache: string };
+  bytes: Uint8Array;
+  saved: { id: string };
+  heads: { headId: string; source: string; latest: boolean }[];
+}
+type SyncHead = (rt: Runtime, o: { api: string; key: string; user: string; support: unknown }) => Promise<Synced>;
+
+/** The `syncHead` snippet of docs/webview.md, verbatim: the test runs what the docs show. */
+function docsSnippet(): string {
+  const md = readFileSync('docs/webview.md', 'utf8');
+  const block = /```js\n((?:(?!```)[\s\S])*async function syncHead[\s\S]*?)```/.exec(md);
+  if (!block) throw new Error('docs/webview.md has no syncHead snippet');
+  return block[1]!;
+}
 
 const image = (name: ShapeName, seed: number): number[] => Array.from(rasterizeStrokes(shape(name, seed))!);
 const SUPPORT = {
@@ -44,6 +61,7 @@ beforeAll(async () => {
   h = await openHarness({ root, apiOrigins: [api.url] });
   await h.page.goto(`${h.server.url}/app/`);
   await h.page.evaluate('import("/browser/fewshot.js").then((m) => { window.fewshot = m; })');
+  await h.page.evaluate(`window.syncHead = (() => {\n${docsSnippet()}\nreturn syncHead;\n})()`);
 });
 
 afterAll(async () => {
@@ -68,16 +86,14 @@ describe('phone ↔ worker across origins (real Chromium, real workerd)', () => 
     expect(new URL(api!.url).origin).not.toBe(new URL(h.server.url).origin);
     const out = await h.page.evaluate(
       async ({ api, key, support, workerSupport, queries }) => {
-        const fewshot = (window as unknown as { fewshot: Fewshot }).fewshot;
+        const g = window as unknown as { fewshot: Fewshot; syncHead: SyncHead };
         const auth = { authorization: `Bearer ${key}` };
-        const rt = await fewshot.createRuntime({ bundle: '/demo/glyphs.fsb', wasmUrl: '/browser/tfjs-backend-wasm-simd.wasm', dbName: 'xorigin' });
-        const local = await rt.adapt(support);
-        const bytes = await rt.exportHead(local.headId);
-        // phone → worker (the docs/webview.md snippet), then worker → phone
-        const up = await fetch(`${api}/v1/models/glyphs/heads?user=phone`, { method: 'POST', body: bytes as Uint8Array<ArrayBuffer>, headers: { ...auth, 'content-type': 'application/octet-stream' } });
-        const uploaded = (await up.json()) as { headId: string; labels: string[] };
-        const down = await fetch(`${api}/v1/models/glyphs/heads/${uploaded.headId}`, { headers: auth });
-        const back = new Uint8Array(await down.arrayBuffer());
+        const rt = await g.fewshot.createRuntime({ bundle: '/demo/glyphs.fsb', wasmUrl: '/browser/tfjs-backend-wasm-simd.wasm', dbName: 'xorigin' });
+        // phone → worker → phone, by the docs' own code
+        const synced = await g.syncHead(rt, { api, key, user: 'phone', support });
+        const exported = await rt.exportHead(synced.localId);
+        const back = synced.bytes;
+        const uploaded = synced.uploaded;
         const predict = (body: unknown) =>
           fetch(`${api}/v1/models/glyphs/predict`, { method: 'POST', body: JSON.stringify(body), headers: { ...auth, 'content-type': 'application/json' } }).then(async (r) => ({ status: r.status, timing: r.headers.get('server-timing'), json: (await r.json()) as { predictions: Scores } }));
         const byId = await predict({ headId: uploaded.headId, inputs: queries });
@@ -86,28 +102,24 @@ describe('phone ↔ worker across origins (real Chromium, real workerd)', () => 
         const adapted = (await (await fetch(`${api}/v1/models/glyphs/adapt`, { method: 'POST', body: JSON.stringify({ user: 'server', support: workerSupport }), headers: { ...auth, 'content-type': 'application/json' } })).json()) as { headId: string };
         const serverBytes = new Uint8Array(await (await fetch(`${api}/v1/models/glyphs/heads/${adapted.headId}`, { headers: auth })).arrayBuffer());
         const imported = await rt.importHead(serverBytes);
-        const listing = (await (await fetch(`${api}/v1/models/glyphs/users/phone`, { headers: auth })).json()) as { heads: { headId: string; source: string }[] };
         const result = {
-          upStatus: up.status,
-          downStatus: down.status,
           uploaded,
-          same: bytes.length === back.length && bytes.every((b, i) => b === back[i]),
-          reimported: (await rt.importHead(back)).id,
-          page: (await rt.predict(local.headId, queries)) as Scores,
+          localId: synced.localId,
+          same: exported.length === back.length && exported.every((b, i) => b === back[i]),
+          reimported: synced.saved.id,
+          page: (await rt.predict(synced.localId, queries)) as Scores,
           byId,
           byUser,
           offline: (await rt.predict(imported.id, queries)) as Scores,
           server: await predict({ headId: adapted.headId, inputs: queries }),
-          listing,
+          listing: synced.heads,
         };
         rt.dispose();
         return result;
       },
       { api: api!.url, key: API_KEY, support: SUPPORT, workerSupport: WORKER_SUPPORT, queries: QUERIES },
     );
-    expect(out.upStatus).toBe(200);
     expect(out.uploaded.labels).toEqual(['circle', 'bar', 'cross']);
-    expect(out.downStatus).toBe(200);
     expect(out.same).toBe(true);
     expect(out.reimported).toBe(out.uploaded.headId);
     expect(out.byId.status).toBe(200);
@@ -117,7 +129,7 @@ describe('phone ↔ worker across origins (real Chromium, real workerd)', () => 
     expect(out.byId.timing).toContain('total');
     expect(out.offline.map((p) => p.label)).toEqual(out.server.json.predictions.map((p) => p.label));
     expectSame(out.server.json.predictions, out.offline);
-    expect(out.listing.heads).toEqual([expect.objectContaining({ headId: out.uploaded.headId, source: 'upload' })]);
+    expect(out.listing).toEqual([expect.objectContaining({ headId: out.uploaded.headId, source: 'upload', latest: true })]);
     expect(h.errors).toEqual([]);
   });
 
