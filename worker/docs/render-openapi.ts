@@ -24,7 +24,7 @@ function typeOf(s: Schema | undefined): string {
   if ('const' in s) return code(JSON.stringify(s.const));
   const types = Array.isArray(s.type) ? s.type : s.type ? [s.type] : [];
   if (types.length === 0) return 'any';
-  return types.map((t) => (t === 'array' ? `array of ${typeOf(s.items)}` : t === 'string' && s.format ? `string (${esc(s.format)})` : esc(t))).join(' | ');
+  return types.map((t) => (t === 'array' ? `array of ${s.items?.anyOf || s.items?.oneOf ? `(${typeOf(s.items)})` : typeOf(s.items)}` : t === 'string' && s.format ? `string (${esc(s.format)})` : esc(t))).join(' | ');
 }
 
 const LIMITS: Array<[string, string]> = [
@@ -60,14 +60,34 @@ function schemaBlock(s: Schema | undefined, depth = 0): string {
   return `${prefix}<table><tr><th>field</th><th>type</th><th>notes</th></tr>${rows.join('')}</table>`;
 }
 
-function content(body: Json | undefined): string {
+/** Each media type with its schema; `inline` also draws a referenced schema's table here. */
+function content(body: Json | undefined, schemas: Record<string, Schema>, inline: boolean): string {
   const media = (body?.content ?? {}) as Record<string, { schema?: Schema }>;
   return Object.entries(media)
-    .map(([type, m]) => `<p>${code(type)}: ${typeOf(m.schema)}</p>${m.schema?.$ref ? '' : schemaBlock(m.schema)}`)
+    .map(([type, m]) => {
+      const target = m.schema?.$ref ? (inline ? schemas[refName(m.schema.$ref)] : undefined) : m.schema;
+      return `<p>${code(type)}: ${typeOf(m.schema)}</p>${target ? schemaBlock(target) : ''}`;
+    })
     .join('');
 }
 
-function operation(path: string, method: string, op: Json): string {
+/** Responses, with statuses that share a description and body (the problem responses) on one line. */
+function responses(op: Json, schemas: Record<string, Schema>): string {
+  const groups = new Map<string, { statuses: string[]; r: Json }>();
+  for (const [status, r] of Object.entries((op.responses ?? {}) as Record<string, Json>)) {
+    const key = JSON.stringify([r.description, r.content]);
+    const g = groups.get(key);
+    if (g) g.statuses.push(status);
+    else groups.set(key, { statuses: [status], r });
+  }
+  const items = [...groups.values()].map(({ statuses, r }) => {
+    const ok = statuses.some((st) => st.startsWith('2'));
+    return `<li>${statuses.map(code).join(' ')} ${prose(r.description)}${content(r, schemas, ok)}</li>`;
+  });
+  return `<h4>Responses</h4><ul>${items.join('')}</ul>`;
+}
+
+function operation(path: string, method: string, op: Json, schemas: Record<string, Schema>): string {
   const id = String(op.operationId ?? `${method}-${path}`);
   const params = (op.parameters ?? []) as Array<{ name: string; in: string; required?: boolean; schema?: Schema }>;
   const parts = [`<h3 id="op-${esc(id)}"><span class="m">${esc(method.toUpperCase())}</span> ${code(path)} <small>${esc(id)}</small></h3>`];
@@ -79,9 +99,8 @@ function operation(path: string, method: string, op: Json): string {
     parts.push(`<h4>Parameters</h4><table><tr><th>name</th><th>in</th><th>type</th><th>notes</th></tr>${rows.join('')}</table>`);
   }
   const body = op.requestBody as Json | undefined;
-  if (body) parts.push(`<h4>Request body${body.required ? ' (required)' : ''}</h4>${body.description ? `<p>${prose(body.description)}</p>` : ''}${content(body)}`);
-  const responses = Object.entries((op.responses ?? {}) as Record<string, Json>).map(([status, r]) => `<li>${code(status)} ${prose(r.description)}${content(r)}</li>`);
-  parts.push(`<h4>Responses</h4><ul>${responses.join('')}</ul>`);
+  if (body) parts.push(`<h4>Request body${body.required ? ' (required)' : ''}</h4>${body.description ? `<p>${prose(body.description)}</p>` : ''}${content(body, schemas, true)}`);
+  parts.push(responses(op, schemas));
   return `<section>${parts.join('\n')}</section>`;
 }
 
@@ -104,7 +123,7 @@ td,th{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:
 ${info.description ? `<p>${prose(info.description)}</p>` : ''}
 ${intro}
 <h2>Operations</h2><ul>${toc}</ul>
-${ops.map(({ path, method, op }) => operation(path, method, op)).join('\n')}
+${ops.map(({ path, method, op }) => operation(path, method, op, schemas)).join('\n')}
 <h2>Schemas</h2>
 ${schemaSections.join('\n')}
 </body></html>`;

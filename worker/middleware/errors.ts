@@ -10,7 +10,10 @@ export function toProblem(err: Error, c: Context): Response {
     const malformed = /malformed json/i.test(err.message);
     if (malformed) return problemResponse(err.status, 'invalid_json', 'the request body is not valid JSON');
     // zod-openapi's media-type gate: a body without a declared content type (e.g. JSON sent with none).
-    if (err.status === 415) return problemResponse(415, 'unsupported_media_type', 'send the body with a declared Content-Type (application/json here)');
+    if (err.status === 415) {
+      const type = c.req.header('content-type');
+      return problemResponse(415, 'unsupported_media_type', `${type ? `Content-Type '${type.slice(0, 100)}' is` : 'a body without a Content-Type is'} not accepted here: send JSON as application/json`);
+    }
     return problemResponse(err.status, 'bad_request', err.message);
   }
   console.error(JSON.stringify({ level: 'error', msg: 'unhandled', path: c.req.path, error: err.message, stack: err.stack?.split('\n').slice(0, 4) }));

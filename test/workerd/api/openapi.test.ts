@@ -102,6 +102,11 @@ describe('OpenAPI document and typed client', () => {
     expect(adaptRequest).toMatch(/<code>user<\/code> <b>required<\/b><\/td><td>string/);
     expect(adaptRequest).toContain('<a href="#schema-SupportSet">SupportSet</a>');
     expect(html).toContain('<code>application/octet-stream</code>: string (binary)');
+    // An operation shows its request and success bodies field by field, not only their names.
+    const adaptOp = html.slice(html.indexOf('id="op-adapt"'), html.indexOf('</section>', html.indexOf('id="op-adapt"')));
+    expect(adaptOp).toContain('<code>support</code> <b>required</b>');
+    expect(adaptOp).toContain('<code>headId</code> <b>required</b>');
+    expect(adaptOp).toMatch(/<code>400<\/code> <code>401<\/code>/);
     expect(html).not.toContain('<script');
   });
 
