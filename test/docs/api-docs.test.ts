@@ -36,6 +36,16 @@ describe('docs/api.md lists every error code the API can send', () => {
     expect([...docs].filter((c) => !source.has(c)).sort()).toEqual([]);
   });
 
+  it('every operator var worker/config.ts reads has a row in the operator settings table', () => {
+    const config = readFileSync('worker/config.ts', 'utf8');
+    const schema = config.slice(config.indexOf('const ConfigSchema'), config.indexOf('});', config.indexOf('const ConfigSchema')));
+    const vars = [...schema.matchAll(/^\s+([A-Z][A-Z_]+):/gm)].map((m) => m[1]!);
+    expect(vars).toContain('MAX_USER_LENGTH');
+    const md = readFileSync('docs/api.md', 'utf8');
+    const table = md.slice(md.indexOf('## Operator settings'));
+    expect(vars.filter((v) => !table.includes(`\`${v}\``))).toEqual([]);
+  });
+
   it('the docs, README and code cite only files in this repository', () => {
     const texts = [...files('worker'), ...files('src'), ...files('wasm'), ...files('docs', /\.md$/), 'README.md'];
     const offenders = texts.filter((f) => /DESIGN\.md|STACK\.md|\.\.\/shared\//.test(readFileSync(f, 'utf8')));
