@@ -1,10 +1,11 @@
 /**
  * Browser build: `dist/browser/` = fewshot.js (ESM, minified) + fewshot.d.ts + the .wasm files it
- * loads; `dist/demo/` = the demo page, importing ../browser/fewshot.js, with the glyphs bundle.
+ * loads — what an app ships; `dist/demo/` = the demo page, importing ../browser/fewshot.js, with the
+ * glyphs bundle; `dist/sourcemaps/fewshot.js.map` (2 MB, for reading stack traces; never shipped).
  * Usage: tsx scripts/build-browser.ts [--quiet]
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const out = join(root, 'dist/browser');
 const demoOut = join(root, 'dist/demo');
+const mapsOut = join(root, 'dist/sourcemaps');
 const quiet = process.argv.includes('--quiet');
 const log = (s: string): void => {
   if (!quiet) console.log(s);
@@ -50,9 +52,10 @@ export interface BuildSizes {
 export async function buildBrowser(): Promise<BuildSizes> {
   rmSync(out, { recursive: true, force: true });
   rmSync(demoOut, { recursive: true, force: true });
-  mkdirSync(out, { recursive: true });
-  mkdirSync(demoOut, { recursive: true });
+  for (const d of [out, demoOut, mapsOut]) mkdirSync(d, { recursive: true });
+  // 'external': no sourceMappingURL comment in fewshot.js, and the map goes outside the shipped folder.
   await build({ ...common, entryPoints: [join(root, 'src/browser/index.ts')], outfile: join(out, 'fewshot.js'), sourcemap: 'external', plugins: [nodeBuiltinsEmpty] });
+  renameSync(join(out, 'fewshot.js.map'), join(mapsOut, 'fewshot.js.map'));
   const tsc = require.resolve('typescript/bin/tsc');
   execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.browser.json')], { stdio: 'inherit' });
   execFileSync(process.execPath, [tsc, '-p', join(root, 'demo/tsconfig.json'), '--noEmit'], { stdio: 'inherit' });

@@ -23,18 +23,24 @@ const MIME: Record<string, string> = {
   '.ts': 'text/plain; charset=utf-8',
 };
 
-/** The policy docs/webview.md recommends: own origin only, and compiling wasm allowed (nothing else eval-like). */
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/**
+ * The policy docs/webview.md recommends: own origin only, and compiling wasm allowed (nothing else
+ * eval-like); `apiOrigins` are added to connect-src for a page that talks to the worker.
+ */
+export const cspFor = (apiOrigins: string[] = []): string =>
+  [
+    "default-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    ["connect-src 'self'", ...apiOrigins].join(' '),
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+
+export const CSP = cspFor();
 
 export interface DemoServer {
   url: string;
@@ -42,10 +48,11 @@ export interface DemoServer {
 }
 
 /** Serves `root` (default dist/) on 127.0.0.1; port 0 picks a free one. `/` redirects to the demo. */
-export function serveDemo(opts: { root?: string; port?: number } = {}): Promise<DemoServer> {
+export function serveDemo(opts: { root?: string; port?: number; apiOrigins?: string[] } = {}): Promise<DemoServer> {
+  const csp = cspFor(opts.apiOrigins);
   const root = resolve(opts.root ?? join(dirname(fileURLToPath(import.meta.url)), '../dist'));
   const server = createServer(async (req, res) => {
-    const headers = { 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache', 'Referrer-Policy': 'no-referrer' };
+    const headers = { 'Content-Security-Policy': csp, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache', 'Referrer-Policy': 'no-referrer' };
     let path: string;
     try {
       path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);

@@ -2,12 +2,14 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { timing } from 'hono/timing';
 import { bearerTenant } from './middleware/auth';
+import { corsFromConfig } from './middleware/cors';
+import { notFoundOrMethodNotAllowed } from './middleware/method-not-allowed';
 import { toProblem, validationHook } from './middleware/errors';
 import { requestLog } from './middleware/request-log';
 import { services } from './middleware/services';
 import { ModelRegistry } from './models/registry';
 import { warmUp } from './models/warm-up';
-import { ApiError, problemResponse } from './problem';
+import { ApiError } from './problem';
 import { adaptRoutes } from './routes/adapt';
 import { docsRoutes } from './routes/docs';
 import { diagnosticsRoutes } from './routes/diagnostics';
@@ -33,8 +35,12 @@ export interface AppOptions {
 }
 
 const DEFAULT_MAX_BODY = 2_000_000;
+const OPENAPI = {
+  openapi: '3.1.0',
+  info: { title: 'fewshot-edge', version: '1', description: 'Per-user few-shot adaptation on Workers: adapt a head to a support set, cache it in KV, predict.' },
+};
 
-/** Builds the worker's Hono app: routes of the DESIGN.md contract, auth, limits, OpenAPI. */
+/** Builds the worker's Hono app: the routes of docs/api.md, CORS, auth, limits, OpenAPI. */
 export const createApp = (opts: AppOptions) => {
   const models = new ModelRegistry(opts.bundles, opts.backend);
   // The warm-up only pays off before the first request: one that is already waiting would wait for it too.
@@ -47,8 +53,10 @@ export const createApp = (opts: AppOptions) => {
     await next();
   });
   app.onError(toProblem);
-  app.notFound((c) => problemResponse(404, 'not_found', `no route ${c.req.method} ${c.req.path}`));
+  app.notFound(notFoundOrMethodNotAllowed(() => app.routes));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  // Before auth: a CORS preflight carries no key and must not be a 401.
+  app.use('*', corsFromConfig());
   app.use('*', timing({ crossOrigin: false }), requestLog(), services({ models, backend: opts.backend, kv: opts.kv }));
   app.use(
     '/v1/*',
@@ -65,11 +73,8 @@ export const createApp = (opts: AppOptions) => {
     .route('/v1', predictRoutes())
     .route('/v1', userRoutes())
     .route('/v1', headRoutes());
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: { title: 'fewshot-edge', version: '1', description: 'Per-user few-shot adaptation on Workers: adapt a head to a support set, cache it in KV, predict.' },
-  });
-  app.route('/', docsRoutes());
+  app.doc31('/openapi.json', OPENAPI);
+  app.route('/', docsRoutes(() => app.getOpenAPI31Document(OPENAPI)));
   app.route('/v1', diagnosticsRoutes());
   return routes;
 };

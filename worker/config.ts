@@ -2,6 +2,21 @@ import { z } from 'zod';
 
 const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
 
+// An origin as browsers send it: scheme://host[:port] (custom schemes too, e.g. a WKWebView's `app://x`).
+const ORIGIN = /^[a-z][a-z0-9+.-]*:\/\/[^/?#\s,]+$/;
+
+/** `CORS_ORIGINS`: unset or `*` → any origin; else a comma-separated list of exact origins. */
+const corsOrigins = z
+  .string()
+  .optional()
+  .transform((raw, ctx): '*' | string[] => {
+    if (raw === undefined || raw.trim() === '*') return '*';
+    const list = raw.split(',').map((o) => o.trim().replace(/\/$/, '').toLowerCase()).filter(Boolean);
+    const bad = list.find((o) => !ORIGIN.test(o));
+    if (bad !== undefined || list.length === 0) ctx.addIssue({ code: 'custom', message: `CORS_ORIGINS: '${bad ?? raw}' is not '*' or a list of origins like https://app.example.com` });
+    return list;
+  });
+
 /** Operator settings from wrangler.toml `[vars]` (strings there); every one has a safe default. */
 const ConfigSchema = z.object({
   HEAD_TTL_SECONDS: int(604_800, 60, 31_536_000),
@@ -13,7 +28,8 @@ const ConfigSchema = z.object({
   MAX_STEPS: int(100, 0, 10_000),
   MIN_LR: z.coerce.number().positive().default(1e-5),
   MAX_LR: z.coerce.number().positive().default(10),
-  MAX_USER_LENGTH: int(128, 1, 256),
+  MAX_USER_LENGTH: int(128, 1, 128),
+  CORS_ORIGINS: corsOrigins,
 });
 
 /** Resolved operator limits and TTLs. */

@@ -20,3 +20,10 @@ export function checkPredictLimits(config: Config, inputs: unknown[]): void {
     throw new ApiError(413, 'too_many_inputs', `predict has ${inputs.length} inputs; the limit is ${config.MAX_PREDICT_INPUTS}`);
   }
 }
+
+/** Operator limit on user ids (the schema allows 128 characters; an operator may want fewer). */
+export function checkUserLength(config: Config, user: string | undefined): void {
+  if (user !== undefined && user.length > config.MAX_USER_LENGTH) {
+    throw new ApiError(400, 'invalid_request', `user is ${user.length} characters; the limit is ${config.MAX_USER_LENGTH}`);
+  }
+}

@@ -19,11 +19,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Serves dist/ on 127.0.0.1 and opens a phone-sized Chromium with a fresh profile (IndexedDB survives reloads in it). */
-export async function openHarness(): Promise<Harness> {
+/**
+ * Serves dist/ (or `root`) on 127.0.0.1 and opens a phone-sized Chromium with a fresh profile
+ * (IndexedDB survives reloads in it); `apiOrigins` join the page CSP's connect-src.
+ */
+export async function openHarness(opts: { root?: string; apiOrigins?: string[] } = {}): Promise<Harness> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium (see .ci/run)`);
   if (!existsSync('dist/demo/index.html') || !existsSync('dist/browser/fewshot.js')) throw new Error('dist/ is not built: run `npm run test:browser` (it builds first)');
-  const server = await serveDemo();
+  const server = await serveDemo(opts);
   const profile = mkdtempSync(join(tmpdir(), 'fewshot-chromium-'));
   let context: BrowserContext;
   try {

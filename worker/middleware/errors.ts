@@ -8,7 +8,13 @@ export function toProblem(err: Error, c: Context): Response {
   if (err instanceof ApiError) return problemResponse(err.status, err.code, err.detail, err.headers);
   if (err instanceof HTTPException) {
     const malformed = /malformed json/i.test(err.message);
-    return problemResponse(err.status, malformed ? 'invalid_json' : 'bad_request', malformed ? 'the request body is not valid JSON' : err.message);
+    if (malformed) return problemResponse(err.status, 'invalid_json', 'the request body is not valid JSON');
+    // zod-openapi's media-type gate: a body without a declared content type (e.g. JSON sent with none).
+    if (err.status === 415) {
+      const type = c.req.header('content-type');
+      return problemResponse(415, 'unsupported_media_type', `${type ? `Content-Type '${type.slice(0, 100)}' is` : 'a body without a Content-Type is'} not accepted here: send JSON as application/json`);
+    }
+    return problemResponse(err.status, 'bad_request', err.message);
   }
   console.error(JSON.stringify({ level: 'error', msg: 'unhandled', path: c.req.path, error: err.message, stack: err.stack?.split('\n').slice(0, 4) }));
   return problemResponse(500, 'internal', 'an unexpected error occurred; it has been logged');

@@ -2,7 +2,7 @@ import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import { AdaptRequestSchema, AdaptResponseSchema } from '../schemas/adapt';
 import { ModelParam, problemResponses } from '../schemas/common';
 import { adaptCached } from '../heads/resolve-head';
-import { checkSupportLimits } from '../limits';
+import { checkSupportLimits, checkUserLength } from '../limits';
 import { requireModel } from '../models/require-model';
 import { timingHooks } from './timing-hooks';
 import type { AppEnv } from '../types';
@@ -10,6 +10,7 @@ import type { AppEnv } from '../types';
 const route = createRoute({
   method: 'post',
   path: '/models/{model}/adapt',
+  operationId: 'adapt',
   summary: "Adapt the model's head to a user's support set; the head is cached in KV and the user points at it",
   description:
     'Inputs are flattened row-major floats (images: 28×28 grayscale in [0,1], 784 numbers, ink = 1, background = 0). ' +
@@ -28,6 +29,7 @@ export const adaptRoutes = () =>
     const { model } = c.req.valid('param');
     const body = c.req.valid('json');
     checkSupportLimits(c.var.config, body.support, body.steps, body.lr);
+    checkUserLength(c.var.config, body.user);
     const m = await requireModel(c.var.models, model);
     const r = await adaptCached(c.var.heads, c.var.tenant, m, body.support, { steps: body.steps, lr: body.lr, user: body.user }, timingHooks(c));
     return c.json(

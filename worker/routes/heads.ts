@@ -8,6 +8,7 @@ import { pointUserAt, readHead } from '../heads/resolve-head';
 import { requireModel } from '../models/require-model';
 import { engineCall } from '../engine-errors';
 import { ApiError } from '../problem';
+import { checkUserLength } from '../limits';
 import type { AppEnv } from '../types';
 
 const UploadResponse = z
@@ -17,18 +18,24 @@ const UploadResponse = z
 const upload = createRoute({
   method: 'post',
   path: '/models/{model}/heads',
+  operationId: 'uploadHead',
   summary: 'Upload a head adapted elsewhere (e.g. on a phone by the webview runtime) in the binary head format',
   description:
     'The body is the exact bytes of `encodeHead` (what the browser runtime stores in IndexedDB). The head is verified (checksum, ' +
     'model id, shapes) before anything is written; its id is the SHA-256 of the bytes. With `?user=`, the user points at it.',
   security: [{ bearer: [] }],
-  request: { params: ModelParam, query: z.object({ user: UserId.optional() }) },
+  request: {
+    params: ModelParam,
+    query: z.object({ user: UserId.optional() }),
+    body: { required: true, description: 'The bytes of `encodeHead(head)`', content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } },
+  },
   responses: { 200: { description: 'Stored (or already stored)', content: { 'application/json': { schema: UploadResponse } } }, ...problemResponses(400, 401, 404, 413, 415, 422, 503) },
 });
 
 const download = createRoute({
   method: 'get',
   path: '/models/{model}/heads/{headId}',
+  operationId: 'downloadHead',
   summary: 'Download a head in the binary head format (for offline use in the webview runtime)',
   security: [{ bearer: [] }],
   request: { params: ModelParam.extend({ headId: HeadId.openapi({ param: { name: 'headId', in: 'path' } }) }) },
@@ -44,6 +51,7 @@ export const headRoutes = () =>
     .openapi(upload, async (c) => {
       const { model } = c.req.valid('param');
       const { user } = c.req.valid('query');
+      checkUserLength(c.var.config, user);
       if (!(c.req.header('content-type') ?? '').startsWith('application/octet-stream')) {
         throw new ApiError(415, 'unsupported_media_type', 'send the head bytes as application/octet-stream');
       }

@@ -5,6 +5,7 @@ import type { AppEnv } from '../types';
 const route = createRoute({
   method: 'get',
   path: '/healthz',
+  operationId: 'health',
   summary: 'Liveness and what the runtime really is (backend, SIMD, threads, fused kernel, models)',
   responses: {
     200: { description: 'Healthy', content: { 'application/json': { schema: HealthSchema } } },

@@ -29,6 +29,7 @@ export function modelInfo(m: RegisteredModel) {
 const list = createRoute({
   method: 'get',
   path: '/models',
+  operationId: 'listModels',
   summary: 'Every model this worker serves',
   security: [{ bearer: [] }],
   responses: { 200: { description: 'Models', content: { 'application/json': { schema: ModelListSchema } } }, ...problemResponses(401) },
@@ -37,6 +38,7 @@ const list = createRoute({
 const one = createRoute({
   method: 'get',
   path: '/models/{model}',
+  operationId: 'getModel',
   summary: 'One model: task, input shape, classes, adaptation defaults and limits, sizes, provenance',
   security: [{ bearer: [] }],
   request: { params: ModelParam },

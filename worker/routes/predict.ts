@@ -3,7 +3,7 @@ import { predict } from '../../src/engine/index';
 import { ModelParam, problemResponses } from '../schemas/common';
 import { PredictRequestSchema, PredictResponseSchema } from '../schemas/predict';
 import { adaptCached, readHead } from '../heads/resolve-head';
-import { checkPredictLimits, checkSupportLimits } from '../limits';
+import { checkPredictLimits, checkSupportLimits, checkUserLength } from '../limits';
 import { requireModel } from '../models/require-model';
 import { engineCall } from '../engine-errors';
 import { ApiError } from '../problem';
@@ -14,6 +14,7 @@ import type { ResolvedHead } from '../heads/resolve-head';
 const route = createRoute({
   method: 'post',
   path: '/models/{model}/predict',
+  operationId: 'predict',
   summary: "Predict with a user's head (by user or headId); with `support`, a cache miss re-adapts inline",
   security: [{ bearer: [] }],
   request: { params: ModelParam, body: { required: true, content: { 'application/json': { schema: PredictRequestSchema } } } },
@@ -30,6 +31,7 @@ export const predictRoutes = () =>
     const body = c.req.valid('json');
     const { config, heads, tenant } = c.var;
     checkPredictLimits(config, body.inputs);
+    checkUserLength(config, body.user);
     if (body.support) checkSupportLimits(config, body.support, body.steps, body.lr);
     const m = await requireModel(c.var.models, model);
     const hooks = timingHooks(c);

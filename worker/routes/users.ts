@@ -1,28 +1,58 @@
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import { ModelParam, UserId, problemResponses } from '../schemas/common';
+import { UserHeadsSchema } from '../schemas/users';
+import { listUserHeads } from '../heads/list-user';
+import { checkUserLength } from '../limits';
 import { requireModel } from '../models/require-model';
 import { ApiError } from '../problem';
 import type { AppEnv } from '../types';
 
-const route = createRoute({
+const params = ModelParam.extend({ user: UserId.openapi({ param: { name: 'user', in: 'path' } }) });
+
+const remove = createRoute({
   method: 'delete',
   path: '/models/{model}/users/{user}',
+  operationId: 'deleteUser',
   summary: "Forget a user: delete every head they adapted and their pointer",
   security: [{ bearer: [] }],
-  request: { params: ModelParam.extend({ user: UserId.openapi({ param: { name: 'user', in: 'path' } }) }) },
+  request: { params },
   responses: { 204: { description: 'Deleted (or there was nothing to delete)' }, ...problemResponses(400, 401, 404, 503) },
 });
 
-/** DELETE /v1/models/:model/users/:user */
-export const userRoutes = () =>
-  new OpenAPIHono<AppEnv>().openapi(route, async (c) => {
-    const { model, user } = c.req.valid('param');
-    const m = await requireModel(c.var.models, model);
-    try {
-      await c.var.heads.deleteUser(c.var.tenant, m.name, user);
-    } catch (e) {
-      throw new ApiError(503, 'cache_unavailable', `could not delete the user's heads: ${e instanceof Error ? e.message : String(e)}`, { 'retry-after': '5' });
-    }
-    return c.body(null, 204);
-  });
+const list = createRoute({
+  method: 'get',
+  path: '/models/{model}/users/{user}',
+  operationId: 'listUserHeads',
+  summary: "A user's heads for this model, newest first (the caller's tenant only)",
+  description:
+    'Read from the user\'s pointer, which lists every head they adapted or uploaded (at most 32, so there is no cursor). ' +
+    'Heads that expired or no longer verify are left out; a user with no heads — or another tenant\'s user — is an empty list.',
+  security: [{ bearer: [] }],
+  request: { params },
+  responses: { 200: { description: "The user's heads", content: { 'application/json': { schema: UserHeadsSchema } } }, ...problemResponses(400, 401, 404, 503) },
+});
 
+const unavailable = (what: string) => new ApiError(503, 'cache_unavailable', `${what}; retry`, { 'retry-after': '5' });
+
+/** GET and DELETE /v1/models/:model/users/:user */
+export const userRoutes = () =>
+  new OpenAPIHono<AppEnv>()
+    .openapi(remove, async (c) => {
+      const { model, user } = c.req.valid('param');
+      checkUserLength(c.var.config, user);
+      const m = await requireModel(c.var.models, model);
+      try {
+        await c.var.heads.deleteUser(c.var.tenant, m.name, user);
+      } catch (e) {
+        throw unavailable(`could not delete the user's heads: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      return c.body(null, 204);
+    })
+    .openapi(list, async (c) => {
+      const { model, user } = c.req.valid('param');
+      checkUserLength(c.var.config, user);
+      const m = await requireModel(c.var.models, model);
+      const heads = await listUserHeads(c.var.heads, c.var.tenant, m, user);
+      if (heads === null) throw unavailable('the head cache is unavailable');
+      return c.json({ model: m.name, user, heads }, 200);
+    });

@@ -35,7 +35,7 @@ export const UserId = z
 export const HeadId = z
   .string()
   .regex(/^[0-9a-f]{64}$/, '64 lowercase hex characters')
-  .openapi({ example: 'a3f1…' });
+  .openapi({ example: '3f1b6c0e9d2a4875b1c3e5f7a9d0b2c4e6f8a1b3c5d7e9f0a2b4c6d8e0f1a3b5' });
 
 export const Label = z.union([z.string().min(1).max(64), z.number()]).openapi({ example: 'circle' });
 

@@ -27,6 +27,13 @@ describe("the README's curl examples, against the worker as deployed (embedded b
     expect(pj.headId).toBe(aj.headId);
     // Held-out images of the 3 test-script characters: the trained default model gets them right.
     expect(pj.predictions.map((x) => x.label)).toEqual(glyphsExpected.labels);
+    // The user's heads, then forgetting the user.
+    const user = `http://127.0.0.1:8787/v1/models/glyphs/users/${glyphsAdapt.user}`;
+    const auth = { authorization: 'Bearer local-dev-key' };
+    const listed = (await (await exports.default.fetch(new Request(user, { headers: auth }))).json()) as { heads: { headId: string; latest: boolean }[] };
+    expect(listed.heads[0]).toMatchObject({ headId: aj.headId, latest: true });
+    expect((await exports.default.fetch(new Request(user, { method: 'DELETE', headers: auth }))).status).toBe(204);
+    expect(((await (await exports.default.fetch(new Request(user, { headers: auth }))).json()) as { heads: unknown[] }).heads).toEqual([]);
   });
 
   it('sine-maml: adapt then predict by user', async () => {
