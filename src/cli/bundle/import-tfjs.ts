@@ -1,13 +1,29 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { encodeBundle, importTfjsModel, manifestPaths } from '../../bundle/index';
-import { choice, CliError, parse, readBytes, UsageError, writeAtomic } from './cli-io';
+import { choice, CliError, readBytes, UsageError, writeAtomic } from './cli-io';
+import { parseUsage, usageLine } from '../usage';
+import type { Usage } from '../usage';
 
-export const usage = 'fewshot bundle import-tfjs model.json --out FILE [--name N] [--task classification|regression] [--head-init learned|prototype] [--dtype f32|f16|int8]';
+export const spec: Usage = {
+  command: 'fewshot bundle import-tfjs',
+  summary:
+    'Import a tfjs-layers Sequential model (model.json, weight shards beside it) as a bundle. A model exported by\n' +
+    "`fewshot bundle export --format tfjs` carries fewshot's spec, defaults and provenance in userDefinedMetadata and\n" +
+    'comes back as the same bundle (same id); --name/--task/--head-init then override nothing but the name.',
+  args: ['model.json'],
+  flags: {
+    out: { type: 'string', arg: 'FILE', help: 'the bundle to write', required: true },
+    name: { type: 'string', arg: 'NAME', help: 'bundle name', default: "the metadata's, else the model's topology name" },
+    task: { type: 'string', arg: 'classification|regression', help: 'task kind (plain tfjs models)', default: 'classification if the last layer is a softmax' },
+    'head-init': { type: 'string', arg: 'learned|prototype', help: 'head init (plain tfjs models): prototype drops the last Dense layer\'s weights', default: 'learned' },
+    dtype: { type: 'string', arg: 'f32|f16|int8', help: 'storage dtype', default: 'the exported bundle\'s, else f32' },
+  },
+};
+export const usage = usageLine(spec);
 
 /** `import-tfjs model.json --out FILE`: a tfjs-layers Sequential model (shards beside model.json) to a bundle. */
 export async function run(argv: string[]): Promise<number> {
-  const opts = { out: { type: 'string' }, name: { type: 'string' }, task: { type: 'string' }, 'head-init': { type: 'string' }, dtype: { type: 'string' } } as const;
-  const { values, positionals } = parse(argv, opts, 1);
+  const { values, positionals } = parseUsage(spec, argv);
   if (typeof values.out !== 'string') throw new UsageError('--out FILE is required');
   const task = values.task === undefined ? undefined : choice(values.task, '--task', ['classification', 'regression'] as const);
   const headInit = choice(values['head-init'], '--head-init', ['learned', 'prototype'] as const, 'learned');
