@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeBundle, exportTfjsModel } from '../../bundle/index';
+import { decodeBundle, exportTfjsModel, readBundleHeader } from '../../bundle/index';
 import { choice, readBytes, UsageError, writeAtomic } from './cli-io';
 import { parseUsage, usageLine } from '../usage';
 import type { Usage } from '../usage';
@@ -25,9 +25,12 @@ export async function run(argv: string[]): Promise<number> {
   const format = choice(values.format, '--format', ['json', 'tfjs'] as const);
   const out = typeof values.out === 'string' ? values.out : undefined;
   if (format === 'tfjs' && !out) throw new UsageError('--format tfjs needs --out DIR');
-  const model = await decodeBundle(await readBytes(positionals[0]!));
+  const bytes = await readBytes(positionals[0]!);
+  const model = await decodeBundle(bytes);
   if (format === 'tfjs') {
-    const { modelJson, weightData } = exportTfjsModel(model);
+    // The storage (dtype, int8 scales) lets import-tfjs re-encode the very same bytes.
+    const storage = Object.fromEntries((await readBundleHeader(bytes)).header.tensors.map((t) => [t.name, { dtype: t.dtype, ...(t.quant ? { quant: t.quant } : {}) }]));
+    const { modelJson, weightData } = exportTfjsModel(model, 'weights.bin', storage);
     await mkdir(out!, { recursive: true });
     await writeAtomic(join(out!, 'weights.bin'), new Uint8Array(weightData));
     await writeAtomic(join(out!, 'model.json'), `${JSON.stringify(modelJson, null, 1)}\n`);
