@@ -16,6 +16,9 @@ import type { TrainSnapshot } from '../algorithms/meta-train';
 import type { Provenance } from '../spec/model-spec';
 import type { TrainOptions } from './train/options';
 
+/** The progress note of a validation whose adaptation diverged (the engine's detail already says "adaptation diverged (...)"). */
+export const divergedNote = (iteration: number, e: EngineError): string => `validation @${iteration}: ${e.detail}`;
+
 /** Checkpoint bundle path of a run writing `out` (its state sidecar is `<ckpt>.state.json`). */
 export const checkpointPath = (out: string): string => `${out}.ckpt`;
 
@@ -57,8 +60,7 @@ async function run(argv: string[]): Promise<number> {
     } catch (e) {
       // A diverging adaptation at validation is a finding about this point of training, not a reason to stop it.
       if (!(e instanceof EngineError && e.code === 'non_finite')) throw e;
-      // e.detail already reads "adaptation diverged (...)".
-      progress.note(`validation @${s.iteration}: ${e.detail}`);
+      progress.note(divergedNote(s.iteration, e));
       return;
     }
     Object.assign(metrics, m);
