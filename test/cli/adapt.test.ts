@@ -22,7 +22,8 @@ const file = (name: string, content?: unknown): string => {
 const support = classSupport(31, 16, 3, 3, ['left', 'right', 'stop'], 0.4, 1);
 
 type Command = 'adapt' | 'predict';
-const [adaptCommand, predictCommand]: Command[] = ['adapt', 'predict'];
+const adaptCommand: Command = 'adapt';
+const predictCommand: Command = 'predict';
 
 /** Runs a command in-process; returns its exit code and what it printed. */
 const call = (cmd: Command, argv: string[]) => fewshotInProcess(cmd, ...argv);
