@@ -5,7 +5,7 @@
  * worker-configuration.d.ts) in their program. Run by `npm ci` (`prepare`) and by the client tests.
  *   npx tsx scripts/build-client.ts [--out DIR]
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -23,35 +23,37 @@ const KNOWN: Record<string, string | null> = {
 
 /** The worker's hono Schema as one self-contained type literal. */
 export function expandedSchema(): { text: string; imports: Map<string, string[]> } {
-  const probe = join(root, 'worker', `.client-schema-${process.pid}.ts`);
-  writeFileSync(probe, "import type { ExtractSchema } from 'hono/types';\nimport type { AppType } from './app';\nexport type ApiSchema = ExtractSchema<AppType>;\n");
-  try {
-    const configPath = join(root, 'worker', 'tsconfig.json');
-    const cfg = ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); } });
-    if (!cfg) throw new Error(`cannot read ${configPath}`);
-    const program = ts.createProgram({ rootNames: [...cfg.fileNames, probe], options: { ...cfg.options, noEmit: true } });
-    const sf = program.getSourceFile(probe)!;
-    const errors = ts.getPreEmitDiagnostics(program, sf);
-    if (errors.length) throw new Error(`the app's types do not check: ${ts.flattenDiagnosticMessageText(errors[0]!.messageText, '\n')}`);
-    const checker = program.getTypeChecker();
-    const alias = sf.statements.find(ts.isTypeAliasDeclaration)!;
-    const node = checker.typeToTypeNode(checker.getTypeAtLocation(alias.name), undefined, ts.NodeBuilderFlags.NoTruncation | ts.NodeBuilderFlags.InTypeAlias)!;
-    const imports = new Map<string, string[]>();
-    const visit = (n: ts.Node): void => {
-      if (ts.isTypeReferenceNode(n)) {
-        const name = ts.isIdentifier(n.typeName) ? n.typeName.text : `${ts.isIdentifier(n.typeName.left) ? n.typeName.left.text : '?'}.${n.typeName.right.text}`;
-        if (!(name in KNOWN)) throw new Error(`the expanded API schema mentions the type '${name}': add where consumers import it from to KNOWN in scripts/build-client.ts`);
-        const from = KNOWN[name];
-        if (from) imports.set(from, [...new Set([...(imports.get(from) ?? []), name])]);
-      }
-      ts.forEachChild(n, visit);
-    };
-    visit(node);
-    const text = ts.createPrinter({ removeComments: true }).printNode(ts.EmitHint.Unspecified, node, sf);
-    return { text, imports };
-  } finally {
-    rmSync(probe, { force: true });
-  }
+  // A virtual file beside worker/app.ts asks the checker for the schema; nothing is written to the tree.
+  const probe = join(root, 'worker', '__client-schema.ts');
+  const text = "import type { ExtractSchema } from 'hono/types';\nimport type { AppType } from './app';\nexport type ApiSchema = ExtractSchema<AppType>;\n";
+  const configPath = join(root, 'worker', 'tsconfig.json');
+  const cfg = ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); } });
+  if (!cfg) throw new Error(`cannot read ${configPath}`);
+  const options = { ...cfg.options, noEmit: true };
+  const host = ts.createCompilerHost(options);
+  const { fileExists, readFile, getSourceFile } = host;
+  host.fileExists = (f) => f === probe || fileExists.call(host, f);
+  host.readFile = (f) => (f === probe ? text : readFile.call(host, f));
+  host.getSourceFile = (f, lang, ...rest) => (f === probe ? ts.createSourceFile(f, text, lang) : getSourceFile.call(host, f, lang, ...rest));
+  const program = ts.createProgram({ rootNames: [...cfg.fileNames, probe], options, host });
+  const sf = program.getSourceFile(probe)!;
+  const errors = ts.getPreEmitDiagnostics(program, sf);
+  if (errors.length) throw new Error(`the app's types do not check: ${ts.flattenDiagnosticMessageText(errors[0]!.messageText, '\n')}`);
+  const checker = program.getTypeChecker();
+  const alias = sf.statements.find(ts.isTypeAliasDeclaration)!;
+  const node = checker.typeToTypeNode(checker.getTypeAtLocation(alias.name), undefined, ts.NodeBuilderFlags.NoTruncation | ts.NodeBuilderFlags.InTypeAlias)!;
+  const imports = new Map<string, string[]>();
+  const visit = (n: ts.Node): void => {
+    if (ts.isTypeReferenceNode(n)) {
+      const name = ts.isIdentifier(n.typeName) ? n.typeName.text : `${ts.isIdentifier(n.typeName.left) ? n.typeName.left.text : '?'}.${n.typeName.right.text}`;
+      if (!(name in KNOWN)) throw new Error(`the expanded API schema mentions the type '${name}': add where consumers import it from to KNOWN in scripts/build-client.ts`);
+      const from = KNOWN[name];
+      if (from) imports.set(from, [...new Set([...(imports.get(from) ?? []), name])]);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return { text: ts.createPrinter({ removeComments: true }).printNode(ts.EmitHint.Unspecified, node, sf), imports };
 }
 
 function declarations(schema: { text: string; imports: Map<string, string[]> }): string {
