@@ -3,7 +3,7 @@ import { headToJson } from '../head/json';
 import { sha256Hex } from '../util/sha256';
 import { oneLine } from './adapt-command';
 import { CliError, readBytes, UsageError } from './bundle/cli-io';
-import { parseUsage, usageLine } from './usage';
+import { parseUsage, usageErrorLine, usageLine } from './usage';
 import type { Command } from './commands';
 import type { Head } from '../head/head';
 import type { Usage } from './usage';
@@ -68,6 +68,12 @@ export const command: Command = {
     }
     const sub = name ? SUBS[name] : undefined;
     if (!sub) throw new UsageError(`${name ? `unknown subcommand '${name}'` : 'missing subcommand'} (one of ${Object.keys(SUBS).join(', ')})`, usageLine(INSPECT_USAGE));
-    return oneLine(`head ${name}`, usageLine(sub.usage), () => sub.run(rest));
+    try {
+      return await oneLine(`head ${name}`, usageLine(sub.usage), () => sub.run(rest));
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      process.stderr.write(usageErrorLine(`fewshot head ${name}`, e));
+      return 2;
+    }
   },
 };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { commands } from './commands';
 import { UsageError } from './bundle/cli-io';
-import { HelpRequested } from './usage';
+import { HelpRequested, usageErrorLine } from './usage';
 
 /** The package version, from package.json (two levels above src/cli/). */
 export function version(): string {
@@ -12,13 +12,6 @@ const rootHelp = (): string =>
   `usage: fewshot <command> [options]    (fewshot <command> --help for its options)\n\ncommands:\n${Object.entries(commands)
     .map(([k, c]) => `  ${k.padEnd(10)} ${c.summary}`)
     .join('\n')}\n\n  --help, -h     print this help\n  --version, -V  print the version\n`;
-
-/** A usage error as one line: the message, then the usage line when it is short enough to read. */
-export function usageErrorLine(prefix: string, e: UsageError): string {
-  const message = e.message.replace(/\s*\n\s*/g, ' ');
-  const hint = e.usage && e.usage.length <= 160 ? ` (usage: ${e.usage})` : ` (see '${prefix} --help')`;
-  return `${prefix}: ${message}${hint}\n`;
-}
 
 /**
  * Dispatches argv to a registered command; returns the exit code. Commands report through errors:

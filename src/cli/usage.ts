@@ -104,3 +104,10 @@ export function numFlag(values: Record<string, unknown>, flag: string, positive 
   if (!Number.isFinite(n) || (positive ? n <= 0 : n < 0)) throw new UsageError(`--${flag} must be a ${positive ? 'positive' : 'non-negative'} number (got ${shown(String(v))})`);
   return n;
 }
+
+/** A usage error as one line: the message, then the usage line when it is short enough to read. */
+export function usageErrorLine(prefix: string, e: UsageError): string {
+  const message = e.message.replace(/\s*\n\s*/g, ' ');
+  const hint = e.usage && e.usage.length <= 160 ? ` (usage: ${e.usage})` : ` (see '${prefix} --help')`;
+  return `${prefix}: ${message}${hint}\n`;
+}

@@ -128,6 +128,10 @@ describe('fewshot tells the truth', () => {
     const r = await fewshot('eval', '--bundle', 'bundles/sine-maml.fsb', '--task', 'sinusoid', '--ways', '5', '--shots', '5');
     expect([r.code, isOneLine(r.err)]).toEqual([2, true]);
     expect(r.err).toMatch(/--ways applies to glyphs only/);
+    // Without --steps, a classification bundle is evaluated at its own default steps.
+    const g = await fewshot('eval', '--bundle', 'bundles/glyphs.fsb', '--task', 'glyphs', '--shots', '1', '--episodes', '2', '--json');
+    expect(g.code, g.err).toBe(0);
+    expect(JSON.parse(g.out)).toMatchObject({ steps: (await decodeBundle(readFileSync('bundles/glyphs.fsb'))).defaults.steps, episodes: 2 });
   });
 
   it('runs as a binary: bin/fewshot.mjs --version and a usage error', async () => {

@@ -9,7 +9,7 @@ export const spec: Usage = {
   summary:
     'Import a tfjs-layers Sequential model (model.json, weight shards beside it) as a bundle. A model exported by\n' +
     "`fewshot bundle export --format tfjs` carries fewshot's spec, defaults and provenance in userDefinedMetadata and\n" +
-    'comes back as the same bundle (same id); --name/--task/--head-init then override nothing but the name.',
+    'comes back as the same bundle (same id); for such a model only --name and --dtype apply (--task/--head-init are refused).',
   args: ['model.json'],
   flags: {
     out: { type: 'string', arg: 'FILE', help: 'the bundle to write', required: true },
