@@ -8,15 +8,21 @@ import { parseDefaults, parseProvenance } from './parse-defaults';
 import { specShapes } from './spec-shapes';
 import { checkDefaults, checkTensorNames } from './check-model';
 import { int8BlockBytes, numel } from './tensor-table';
-import type { TensorDtype, TensorEntry } from './tensor-table';
+import type { QuantParams, TensorDtype, TensorEntry } from './tensor-table';
 import { quantizeF16 } from './f16';
-import { quantizeInt8 } from './int8';
+import { quantizeInt8, quantizeInt8With } from './int8';
 
 export interface EncodeOptions {
   /** Target storage: f32 (default, exact), f16, or int8 for conv/dense kernels. */
   dtype?: TensorDtype;
   /** int8 only: one scale per output channel (last axis) of each kernel (default true). */
   perChannel?: boolean;
+  /**
+   * Per-tensor storage overriding `dtype`: a bundle re-encoded exactly as it was stored (a round trip
+   * through tfjs). int8 entries with `quant` reuse those scales and zero points, so dequantized values
+   * quantize back to the same codes.
+   */
+  tensors?: Record<string, { dtype: TensorDtype; quant?: QuantParams }>;
 }
 
 /**
@@ -51,7 +57,9 @@ export async function encodeBundle(model: Omit<ModelData, 'id'>, opts: EncodeOpt
   const blobs: Uint8Array[] = [];
   let offset = 0;
   for (const t of list) {
-    const dtype = storedDtype(t.name, target);
+    const given = opts.tensors?.[t.name];
+    const dtype = given?.dtype ?? storedDtype(t.name, target);
+    if (!['f32', 'f16', 'int8'].includes(dtype)) throw new BundleError('unsupported_dtype', `tensor '${t.name}': unknown dtype '${dtype}'`);
     const entry: TensorEntry = { name: t.name, shape: [...t.shape], dtype, offset, byteLength: 0 };
     let blob: Uint8Array;
     if (dtype === 'f32') {
@@ -61,9 +69,9 @@ export async function encodeBundle(model: Omit<ModelData, 'id'>, opts: EncodeOpt
     } else if (dtype === 'f16') {
       blob = littleEndianBytes(quantizeF16(t.data));
     } else {
-      const perChannel = (opts.perChannel ?? true) && t.shape.length >= 2;
+      const perChannel = given?.quant ? given.quant.axis !== undefined : (opts.perChannel ?? true) && t.shape.length >= 2;
       const channels = perChannel ? t.shape.at(-1)! : 1;
-      const q = quantizeInt8(t.data, channels);
+      const q = given?.quant ? quantizeInt8With(t.data, given.quant, channels) : quantizeInt8(t.data, channels);
       entry.quant = perChannel ? { axis: t.shape.length - 1, scale: q.scale, zeroPoint: q.zeroPoint } : { scale: q.scale, zeroPoint: q.zeroPoint };
       blob = new Uint8Array(int8BlockBytes(q.data.length, channels));
       const view = new DataView(blob.buffer);

@@ -18,5 +18,7 @@ export { importTfjsModel } from './tfjs-import';
 export type { TfjsImportOptions } from './tfjs-import';
 export { exportTfjsModel } from './tfjs-export';
 export type { TfjsArtifacts } from './tfjs-export';
+export { METADATA_KEY, readFewshotMetadata } from './tfjs-metadata';
+export type { FewshotTfjsMetadata, StoredAs } from './tfjs-metadata';
 export { decodeTfjsWeights, manifestPaths, manifestSpecs } from './tfjs-weights';
 export type { TfjsWeightSpec } from './tfjs-weights';

@@ -46,6 +46,27 @@ export function quantizeInt8(values: Float32Array, channels = 1): Int8Quantized 
   return { data, scale, zeroPoint };
 }
 
+/**
+ * Quantizes with given scales and zero points (`channels` of each). Values that were dequantized with
+ * the same parameters come back as the same codes: x' = (q − z)·s to float32 precision, and
+ * round(x'/s) recovers q − z exactly (its error is ≤ 255 · 2⁻²³, far below ½).
+ */
+export function quantizeInt8With(values: Float32Array, params: { scale: readonly number[]; zeroPoint: readonly number[] }, channels: number): Int8Quantized {
+  const { scale, zeroPoint } = params;
+  if (scale.length !== channels || zeroPoint.length !== channels || values.length % channels !== 0) {
+    throw new BundleError('bad_input', `quantization parameters for ${scale.length} channels do not fit ${values.length} values in ${channels} channels`);
+  }
+  if (!scale.every((s) => s > 0 && s < Infinity) || !zeroPoint.every((z) => Number.isInteger(z) && z >= -128 && z <= 127)) throw new BundleError('bad_input', 'quantization scales must be positive and finite, zero points integers in [-128, 127]');
+  const data = new Int8Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i]!;
+    if (!Number.isFinite(x)) throw new BundleError('non_finite', `value ${x} at index ${i} is not finite`);
+    const c = i % channels;
+    data[i] = clamp(Math.round(x / scale[c]!) + zeroPoint[c]!);
+  }
+  return { data, scale: [...scale], zeroPoint: [...zeroPoint] };
+}
+
 /** Expands int8 codes with their per-channel (last axis) scales and zero points. */
 export function dequantizeInt8(data: Int8Array, scale: ArrayLike<number>, zeroPoint: ArrayLike<number>): Float32Array {
   const channels = scale.length;

@@ -1,6 +1,8 @@
 import type { Layer, ModelData, NamedTensor } from '../spec/model-spec';
 import { BundleError } from './errors';
 import type { TfjsWeightSpec } from './tfjs-weights';
+import { METADATA_KEY } from './tfjs-metadata';
+import type { FewshotTfjsMetadata, StoredAs } from './tfjs-metadata';
 
 /** A tfjs `model.json` object and the one weight shard (`weights.bin`) it names. */
 export interface TfjsArtifacts {
@@ -10,6 +12,7 @@ export interface TfjsArtifacts {
     convertedBy: null;
     modelTopology: { class_name: 'Sequential'; config: { name: string; layers: object[] }; keras_version: string; backend: string };
     weightsManifest: { paths: string[]; weights: TfjsWeightSpec[] }[];
+    userDefinedMetadata: { [METADATA_KEY]: FewshotTfjsMetadata };
   };
   weightData: ArrayBuffer;
 }
@@ -19,10 +22,13 @@ const TFJS_PARAM: Record<string, string> = { kernel: 'kernel', bias: 'bias', gam
 /**
  * Writes a model as a tfjs-layers Sequential model with float32 weights (load it with
  * `tf.loadLayersModel`). A prototype head (units 'ways') has no weights, so only the body is
- * exported; `lr/*` tensors have no tfjs counterpart and are left out. A classification head gets a
- * softmax so `predict` gives probabilities, as tfjs users expect.
+ * exported; `lr/*` tensors have no tfjs layer. A classification head gets a softmax so `predict`
+ * gives probabilities, as tfjs users expect. What tfjs cannot hold rides in
+ * `userDefinedMetadata.fewshot` (spec, defaults, provenance, the weight → tensor map, `lr/*` values,
+ * and — when `storage` is given — how the source bundle stored each tensor), so `importTfjsModel`
+ * rebuilds the same bundle.
  */
-export function exportTfjsModel(model: Omit<ModelData, 'id'>, weightsFile = 'weights.bin'): TfjsArtifacts {
+export function exportTfjsModel(model: Omit<ModelData, 'id'>, weightsFile = 'weights.bin', storage?: Record<string, StoredAs>): TfjsArtifacts {
   const ways = model.spec.head.some((l) => l.kind === 'dense' && l.units === 'ways');
   const parts: ['body' | 'head', Layer[]][] = ways ? [['body', model.spec.body]] : [['body', model.spec.body], ['head', model.spec.head]];
   const taken = new Set<string>();
@@ -35,11 +41,13 @@ export function exportTfjsModel(model: Omit<ModelData, 'id'>, weightsFile = 'wei
   const layers: { class_name: string; config: Record<string, unknown> }[] = [];
   const specs: TfjsWeightSpec[] = [];
   const values: Float32Array[] = [];
+  const weightMap: Record<string, string> = {};
   const addWeights = (part: string, ourName: string, tfName: string, params: string[]): void => {
     for (const p of params) {
       const t: NamedTensor | undefined = model.tensors[`${part}/${ourName}/${p}`];
       if (!t) throw new BundleError('bad_tensor_table', `tensor '${part}/${ourName}/${p}' is missing`);
       specs.push({ name: `${tfName}/${TFJS_PARAM[p]}`, shape: t.shape, dtype: 'float32' });
+      weightMap[`${tfName}/${TFJS_PARAM[p]}`] = `${part}/${ourName}/${p}`;
       values.push(t.data);
     }
   };
@@ -88,6 +96,9 @@ export function exportTfjsModel(model: Omit<ModelData, 'id'>, weightsFile = 'wei
     weightData.set(v, at);
     at += v.length;
   }
+  const mapped = new Set(Object.values(weightMap));
+  const extra = Object.fromEntries(Object.entries(model.tensors).filter(([n]) => !mapped.has(n)).map(([n, t]) => [n, { shape: [...t.shape], data: Array.from(t.data) }]));
+  const metadata: FewshotTfjsMetadata = { format: 'fewshot-bundle', version: 1, name: model.name, spec: model.spec, defaults: model.defaults, provenance: model.provenance, weights: weightMap, extra, ...(storage ? { storage } : {}) };
   return {
     modelJson: {
       format: 'layers-model',
@@ -95,6 +106,7 @@ export function exportTfjsModel(model: Omit<ModelData, 'id'>, weightsFile = 'wei
       convertedBy: null,
       modelTopology: { class_name: 'Sequential', config: { name: model.name.replace(/[^A-Za-z0-9_.-]/g, '_'), layers }, keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' },
       weightsManifest: [{ paths: [weightsFile], weights: specs }],
+      userDefinedMetadata: { [METADATA_KEY]: metadata },
     },
     weightData: weightData.buffer,
   };

@@ -7,6 +7,7 @@ import { parseSpec } from './parse-spec';
 import { parseDefaults } from './parse-defaults';
 import { specShapes } from './spec-shapes';
 import { checkDefaults, checkTensorNames } from './check-model';
+import { modelFromMetadata, readFewshotMetadata } from './tfjs-metadata';
 
 export interface TfjsImportOptions {
   name?: string;
@@ -44,10 +45,15 @@ function sequentialLayers(modelJson: Json): Json[] {
  * Maps a tfjs-layers Sequential model (Dense, Conv2D, MaxPooling2D, BatchNormalization, Flatten,
  * Activation relu/linear/softmax, Dropout, InputLayer) and its concatenated weight shards to our
  * model: the last Dense layer and what follows it is the head, everything before it the body.
+ * A model.json written by `exportTfjsModel` is read through its `userDefinedMetadata.fewshot`
+ * instead (only `opts.name` applies), so the round trip loses nothing.
  */
 export function importTfjsModel(modelJson: object, weightData: ArrayBuffer, opts: TfjsImportOptions = {}): Omit<ModelData, 'id'> {
   const root = obj(modelJson, 'model.json');
   const weights = decodeTfjsWeights(manifestSpecs(root.weightsManifest), weightData);
+  // A model exported by fewshot says what it was: the same spec, defaults, provenance and tensors.
+  const meta = readFewshotMetadata(root);
+  if (meta) return modelFromMetadata(meta, weights, opts.name);
   const used = new Set<string>();
   const take = (layer: string, param: string): NamedTensor | undefined => {
     const exact = `${layer}/${param}`;

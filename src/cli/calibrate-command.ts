@@ -4,20 +4,28 @@ import { fitTemperature, quantile } from '../eval/calibration';
 import { openRun } from '../eval/open-episodes';
 import { getTasks } from '../tasks/registry';
 import { initNodeBackend } from '../../wasm/node';
-import { CliError, parse, readBytes, UsageError, writeAtomic } from './bundle/cli-io';
+import { CliError, readBytes, UsageError, writeAtomic } from './bundle/cli-io';
+import { intFlag, numFlag, parseUsage } from './usage';
+import type { Usage } from './usage';
 import { loadGlyphsFromDisk } from './glyphs-data';
 import type { Command } from './commands';
 
-const USAGE = 'fewshot calibrate --bundle FILE --out FILE [--episodes 200] [--ways 5] [--shots 5] [--reject 0.02] [--seed 1]';
-
-const FLAGS = { bundle: { type: 'string' }, out: { type: 'string' }, episodes: { type: 'string' }, ways: { type: 'string' }, shots: { type: 'string' }, reject: { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean' } } as const;
-
-function num(v: unknown, flag: string, def: number, ok: (n: number) => boolean): number {
-  if (v === undefined) return def;
-  const n = Number(v);
-  if (typeof v !== 'string' || !ok(n)) throw new UsageError(`--${flag} is out of range`);
-  return n;
-}
+const USAGE: Usage = {
+  command: 'fewshot calibrate',
+  summary:
+    "Fit a glyph bundle's scores on validation episodes (scripts never seen in training or test): the softmax\n" +
+    'temperature that minimises the NLL, and the "none of these" distance that rejects a fraction --reject of\n' +
+    "real queries. Writes a copy of the bundle with both in its adaptation defaults (predict's unknown/label null).",
+  flags: {
+    bundle: { type: 'string', arg: 'FILE', help: 'the bundle to calibrate (glyphs, prototype head)', required: true },
+    out: { type: 'string', arg: 'FILE', help: 'the calibrated bundle to write', required: true },
+    episodes: { type: 'string', arg: 'N', help: 'validation episodes (≥ 10)', default: '200' },
+    ways: { type: 'string', arg: 'N', help: 'classes per episode', default: '5' },
+    shots: { type: 'string', arg: 'K', help: 'support images per class', default: '5' },
+    reject: { type: 'string', arg: 'P', help: 'fraction of real queries the threshold may reject (0–0.5)', default: '0.02' },
+    seed: { type: 'string', arg: 'S', help: 'seed of the validation episodes', default: '1' },
+  },
+};
 
 /**
  * Fits a glyph bundle's scores on validation episodes (scripts never seen in training or test):
@@ -25,22 +33,20 @@ function num(v: unknown, flag: string, def: number, ok: (n: number) => boolean):
  * fraction `--reject` of real queries. Writes a copy of the bundle with both in its defaults.
  */
 async function run(argv: string[]): Promise<number> {
-  const { values } = parse(argv, FLAGS, 0) as { values: Record<string, string | boolean | undefined> };
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  if (typeof values.bundle !== 'string' || typeof values.out !== 'string') throw new UsageError('--bundle FILE and --out FILE are required');
-  const episodes = num(values.episodes, 'episodes', 200, (n) => Number.isInteger(n) && n >= 10);
-  const ways = num(values.ways, 'ways', 5, (n) => Number.isInteger(n) && n >= 2);
-  const shots = num(values.shots, 'shots', 5, (n) => Number.isInteger(n) && n >= 1);
-  const reject = num(values.reject, 'reject', 0.02, (n) => n > 0 && n < 0.5);
-  const seed = num(values.seed, 'seed', 1, Number.isInteger);
+  const { values } = parseUsage(USAGE, argv);
+  const episodes = intFlag(values, 'episodes', 10) ?? 200;
+  const ways = intFlag(values, 'ways', 2) ?? 5;
+  const shots = intFlag(values, 'shots', 1) ?? 5;
+  const reject = numFlag(values, 'reject', true) ?? 0.02;
+  if (reject >= 0.5) throw new UsageError('--reject must be below 0.5');
+  const seed = intFlag(values, 'seed', 0) ?? 1;
+  const bundle = values.bundle as string;
+  const out = values.out as string;
   let data;
   try {
-    data = await decodeBundle(await readBytes(values.bundle));
+    data = await decodeBundle(await readBytes(bundle));
   } catch (e) {
-    throw new CliError(`${values.bundle}: ${(e as Error).message}`);
+    throw new CliError(`${bundle}: ${(e as Error).message}`);
   }
   if (data.spec.task !== 'classification' || data.defaults.headInit !== 'prototype') throw new UsageError('calibrate needs a glyph classification bundle with a prototype head');
   await initNodeBackend();
@@ -58,23 +64,13 @@ async function run(argv: string[]): Promise<number> {
   const unknownDistance = quantile(outcomes.flatMap((o) => o.distances), 1 - reject);
   const { id: _id, storage: _s, ...keep } = data;
   const bytes = await encodeBundle({ ...keep, defaults: { ...rest, temperature, unknownDistance }, provenance: { ...data.provenance, calibration: { episodes, ways, shots, reject, seed, split: 'validation' } } });
-  await writeAtomic(values.out, bytes);
-  process.stdout.write(`${values.out}: temperature ${temperature.toPrecision(4)}, unknownDistance ${unknownDistance.toPrecision(4)} (rejects ${(100 * reject).toFixed(1)}% of validation queries)\n`);
+  await writeAtomic(out, bytes);
+  process.stdout.write(`${out}: temperature ${temperature.toPrecision(4)}, unknownDistance ${unknownDistance.toPrecision(4)} (rejects ${(100 * reject).toFixed(1)}% of validation queries)\n`);
   return 0;
 }
 
 /** `fewshot calibrate`: fits a bundle's score temperature and "none of these" distance. */
 export const command: Command = {
   summary: 'fit a glyph bundle\'s score temperature and "none of these" distance on validation episodes',
-  run: async (argv) => {
-    try {
-      return await run(argv);
-    } catch (e) {
-      if (e instanceof UsageError) {
-        process.stderr.write(`fewshot calibrate: ${e.message}\n${USAGE}\n`);
-        return 2;
-      }
-      throw e;
-    }
-  },
+  run,
 };

@@ -1,5 +1,3 @@
-import { initNodeBackend } from '../../wasm/node';
-
 /** A CLI command: a one-line summary and an async body returning the exit code. */
 export interface Command {
   summary: string;
@@ -14,15 +12,10 @@ const lazy = (summary: string, load: () => Promise<{ command: Command }>): Comma
 
 /** The registry of CLI commands: one line per command, its body in its own file. */
 export const commands: Record<string, Command> = {
-  doctor: {
-    summary: 'bring up the SIMD wasm backend and print what it reports',
-    run: async () => {
-      process.stdout.write(`${JSON.stringify(await initNodeBackend())}\n`);
-      return 0;
-    },
-  },
+  doctor: lazy('bring up the SIMD wasm backend and print what it reports', () => import('./doctor-command')),
   bundle: lazy('inspect | verify | quantize | export | import-tfjs a weight bundle', () => import('./bundle-command')),
-  adapt: lazy('adapt a bundle\'s head to a support set, write head.json', () => import('./adapt-command')),
+  adapt: lazy('adapt a bundle\'s head to a support set, write a binary head (.fshd)', () => import('./adapt-command')),
+  head: lazy('inspect a binary head file (.fshd): summary or its JSON view', () => import('./head-command')),
   predict: lazy('predict with a bundle and an adapted head', () => import('./predict-command')),
   train: lazy('meta-train a bundle on sinusoid or glyphs tasks', () => import('./train-command')),
   calibrate: lazy('fit a glyph bundle\'s score temperature and "none of these" distance', () => import('./calibrate-command')),

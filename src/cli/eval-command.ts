@@ -5,27 +5,34 @@ import { barChartSvg } from '../plots/bar-chart';
 import { learningCurvesSvg } from '../plots/learning-curves';
 import { getTasks, TASK_NAMES } from '../tasks/registry';
 import { initNodeBackend } from '../../wasm/node';
-import { CliError, parse, readBytes, UsageError, writeAtomic } from './bundle/cli-io';
+import { CliError, readBytes, UsageError, writeAtomic } from './bundle/cli-io';
+import { intFlag, numFlag, parseUsage } from './usage';
+import type { Usage } from './usage';
 import { loadGlyphsFromDisk } from './glyphs-data';
 import type { Command } from './commands';
 import type { EvalResult } from '../eval/evaluate';
 import type { TaskName } from '../tasks/registry';
 import type { GlyphDataset } from '../data/glyphs';
 
-const USAGE = 'fewshot eval --bundle FILE --task sinusoid|glyphs [--ways N] --shots K --steps S [--episodes 600] [--queries Q] [--lr X] [--seed S] [--split test|validation] [--json] [--baseline FILE] [--plot out.svg]';
-
-const FLAGS = {
-  bundle: { type: 'string' }, task: { type: 'string' }, ways: { type: 'string' }, shots: { type: 'string' }, steps: { type: 'string' },
-  episodes: { type: 'string' }, queries: { type: 'string' }, lr: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' },
-  baseline: { type: 'string' }, plot: { type: 'string' }, split: { type: 'string' }, help: { type: 'boolean' },
-} as const;
-
-function int(v: unknown, flag: string, fallback?: number, min = 0): number {
-  if (v === undefined && fallback !== undefined) return fallback;
-  const n = Number(v);
-  if (typeof v !== 'string' || !Number.isInteger(n) || n < min) throw new UsageError(`--${flag} must be an integer ≥ ${min}`);
-  return n;
-}
+export const EVAL_USAGE: Usage = {
+  command: 'fewshot eval',
+  summary: 'Evaluate a bundle on seeded test tasks through adapt/predict: mean ± 95% CI (1.96·σ/√n). Classification: accuracy;\nregression: MSE after every step 0..S (a curve).',
+  flags: {
+    bundle: { type: 'string', arg: 'FILE', help: 'the bundle to evaluate', required: true },
+    task: { type: 'string', arg: TASK_NAMES.join('|'), help: 'task family (sinusoid: regression, glyphs: classification)', required: true },
+    ways: { type: 'string', arg: 'N', help: 'classes per episode (glyphs only; refused for sinusoid)', default: '5' },
+    shots: { type: 'string', arg: 'K', help: 'support examples per class (sinusoid: points per task)', required: true },
+    steps: { type: 'string', arg: 'S', help: 'inner-loop steps', default: "sinusoid 10 (the curve 0..10), glyphs the bundle's" },
+    episodes: { type: 'string', arg: 'N', help: 'test episodes (tasks)', default: '600' },
+    queries: { type: 'string', arg: 'Q', help: 'query examples per class', default: '15' },
+    lr: { type: 'string', arg: 'X', help: 'inner-loop learning rate', default: "the bundle's" },
+    seed: { type: 'string', arg: 'S', help: 'episode seed', default: '1' },
+    split: { type: 'string', arg: 'test|validation', help: 'which split to draw tasks from', default: 'test' },
+    json: { type: 'boolean', help: 'print one JSON object {task, ways, shots, steps, episodes, metric, mean, ci95, curve?, ...}' },
+    baseline: { type: 'string', arg: 'FILE', help: 'a second bundle evaluated on the same episodes, and the difference' },
+    plot: { type: 'string', arg: 'out.svg', help: 'write an SVG plot (learning curves or bars)' },
+  },
+};
 
 const usage = (m: string): never => {
   throw new UsageError(m);
@@ -47,7 +54,7 @@ export function describe(name: string, r: EvalResult, base?: { name: string; r: 
   return s;
 }
 
-async function evalBundle(path: string, task: TaskName, o: { ways: number; shots: number; steps: number; episodes: number; queries: number; seed: number; split: 'test' | 'validation'; lr?: number }, dataset?: GlyphDataset): Promise<{ name: string; r: EvalResult }> {
+async function evalBundle(path: string, task: TaskName, o: { ways: number; shots: number; steps?: number; episodes: number; queries: number; seed: number; split: 'test' | 'validation'; lr?: number }, dataset?: GlyphDataset): Promise<{ name: string; r: EvalResult }> {
   let data;
   try {
     data = await decodeBundle(await readBytes(path));
@@ -59,7 +66,7 @@ async function evalBundle(path: string, task: TaskName, o: { ways: number; shots
   const model = createModel(data);
   try {
     const splits = getTasks(task, { seed: o.seed, shots: o.shots, queries: o.queries, ways: o.ways, ...(dataset ? { dataset } : {}) });
-    const r = evaluate(model, splits[o.split], { task, ways: o.ways, shots: o.shots, steps: o.steps, episodes: o.episodes, ...(o.lr === undefined ? {} : { lr: o.lr }) });
+    const r = evaluate(model, splits[o.split], { task, ways: o.ways, shots: o.shots, steps: o.steps ?? data.defaults.steps, episodes: o.episodes, ...(o.lr === undefined ? {} : { lr: o.lr }) });
     return { name: data.name, r };
   } finally {
     model.dispose();
@@ -75,30 +82,25 @@ function plot(main: { name: string; r: EvalResult }, base?: { name: string; r: E
 }
 
 async function run(argv: string[]): Promise<number> {
-  const { values } = parse(argv, FLAGS, 0);
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  if (typeof values.bundle !== 'string') throw new UsageError('--bundle FILE is required');
+  const { values } = parseUsage(EVAL_USAGE, argv);
   const task = values.task as TaskName;
   if (!TASK_NAMES.includes(task)) throw new UsageError(`--task must be one of ${TASK_NAMES.join('|')}`);
-  const shots = int(values.shots, 'shots', undefined, 1);
+  if (task === 'sinusoid' && values.ways !== undefined) throw new UsageError('--ways applies to glyphs only (sinusoid tasks are regression: one function per task)');
   const o = {
-    ways: task === 'sinusoid' ? 1 : int(values.ways, 'ways', 5, 2),
-    shots,
-    steps: int(values.steps, 'steps', task === 'sinusoid' ? 10 : undefined),
-    episodes: int(values.episodes, 'episodes', 600, 1),
-    queries: int(values.queries, 'queries', 15, 1),
-    seed: int(values.seed, 'seed', 1),
+    ways: task === 'sinusoid' ? 1 : intFlag(values, 'ways', 2) ?? 5,
+    shots: intFlag(values, 'shots', 1)!,
+    steps: intFlag(values, 'steps', 0) ?? (task === 'sinusoid' ? 10 : undefined),
+    episodes: intFlag(values, 'episodes', 1) ?? 600,
+    queries: intFlag(values, 'queries', 1) ?? 15,
+    seed: intFlag(values, 'seed', 0) ?? 1,
     split: values.split === undefined ? ('test' as const) : values.split === 'validation' || values.split === 'test' ? (values.split as 'test' | 'validation') : usage('--split must be test or validation'),
-    ...(values.lr === undefined ? {} : { lr: Number(values.lr) }),
+    ...(values.lr === undefined ? {} : { lr: numFlag(values, 'lr')! }),
   };
-  if (o.lr !== undefined && !(o.lr >= 0)) throw new UsageError('--lr must be a non-negative number');
   await initNodeBackend();
   const dataset = task === 'glyphs' ? await loadGlyphsFromDisk() : undefined;
-  const main = await evalBundle(values.bundle, task, o, dataset);
-  const base = typeof values.baseline === 'string' ? await evalBundle(values.baseline, task, o, dataset) : undefined;
+  const main = await evalBundle(values.bundle as string, task, o, dataset);
+  // The baseline runs the same episodes with the same number of steps as the main bundle.
+  const base = typeof values.baseline === 'string' ? await evalBundle(values.baseline, task, { ...o, steps: main.r.steps }, dataset) : undefined;
   if (typeof values.plot === 'string') await writeAtomic(values.plot, plot(main, base));
   if (values.json) {
     const out: Record<string, unknown> = { ...main.r, bundle: main.name, seed: o.seed, split: o.split, ...(o.lr === undefined ? {} : { lr: o.lr }) };
@@ -111,15 +113,5 @@ async function run(argv: string[]): Promise<number> {
 /** `fewshot eval`: mean ± 95% CI of a bundle on test tasks through adapt/predict. */
 export const command: Command = {
   summary: 'evaluate a bundle: mean ± 95% CI over test tasks',
-  run: async (argv) => {
-    try {
-      return await run(argv);
-    } catch (e) {
-      if (e instanceof UsageError) {
-        process.stderr.write(`fewshot eval: ${e.message}\n${USAGE}\n`);
-        return 2;
-      }
-      throw e;
-    }
-  },
+  run,
 };

@@ -1,23 +1,32 @@
 import { predict } from '../engine/index';
-import { headFromJson } from '../head/json';
 import { loadModel, oneLine, readJson, required } from './adapt-command';
-import { CliError, parse } from './bundle/cli-io';
+import { CliError } from './bundle/cli-io';
+import { readHeadFile } from './head-command';
+import { parseUsage, usageLine } from './usage';
 import type { Command } from './commands';
+import type { Usage } from './usage';
 
-const USAGE = 'fewshot predict --bundle FILE --head head.json --inputs FILE.json';
+export const PREDICT_USAGE: Usage = {
+  command: 'fewshot predict',
+  summary: "Predict with a bundle and a binary head (.fshd). Prints one JSON line {headId, predictions}, the API's predict\nresponse; headId is the head file's SHA-256 (the id the worker gives it on upload).",
+  flags: {
+    bundle: { type: 'string', arg: 'FILE', help: 'the weight bundle (.fsb) the head was adapted from', required: true },
+    head: { type: 'string', arg: 'FILE.fshd', help: 'a binary head from `fewshot adapt`, the worker (GET .../heads/:headId) or the browser runtime', required: true },
+    inputs: { type: 'string', arg: 'FILE.json', help: 'the inputs: {"inputs": [[...], ...]} (an API predict body works too)', required: true },
+  },
+  notes: 'inputs file: {"inputs": [[0.1, ...], ...]} — flattened row-major floats, one row per example; other keys are ignored.',
+};
 
 async function run(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { bundle: { type: 'string' }, head: { type: 'string' }, inputs: { type: 'string' } }, 0);
+  const { values } = parseUsage(PREDICT_USAGE, argv);
   const [bundle, headPath, inputsPath] = [required(values, 'bundle'), required(values, 'head'), required(values, 'inputs')];
-  const raw = await readJson(headPath);
-  const head = headFromJson(raw);
+  const { head, sha256 } = await readHeadFile(headPath);
   const body = (await readJson(inputsPath)) as { inputs?: unknown };
   if (typeof body !== 'object' || body === null || !Array.isArray(body.inputs)) throw new CliError(`${inputsPath}: expected {inputs: number[][]}`);
   const model = await loadModel(bundle);
   try {
     const predictions = predict(model, head, body.inputs as number[][]);
-    const headId = (raw as { headId?: string }).headId ?? null;
-    process.stdout.write(`${JSON.stringify({ headId, predictions })}\n`);
+    process.stdout.write(`${JSON.stringify({ headId: sha256, predictions })}\n`);
     return 0;
   } finally {
     model.dispose();
@@ -27,5 +36,5 @@ async function run(argv: string[]): Promise<number> {
 /** `fewshot predict`: prints `{headId, predictions}`, the same JSON as the API's predict. */
 export const command: Command = {
   summary: 'predict with a bundle and an adapted head',
-  run: (argv) => oneLine('predict', USAGE, () => run(argv)),
+  run: (argv) => oneLine('predict', usageLine(PREDICT_USAGE), () => run(argv)),
 };

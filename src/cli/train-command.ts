@@ -2,10 +2,11 @@ import { encodeBundle } from '../bundle/index';
 import { metaTrain } from '../algorithms/meta-train';
 import { EngineError } from '../engine/errors';
 import { initNodeBackend, releaseNodeThreads } from '../../wasm/node';
-import { parse, UsageError, writeAtomic } from './bundle/cli-io';
+import { UsageError, writeAtomic } from './bundle/cli-io';
+import { parseUsage } from './usage';
 import { loadGlyphsFromDisk } from './glyphs-data';
 import { readCheckpoint, writeCheckpoint } from './train/checkpoint';
-import { resolveThreads, resolveTrainOptions, TRAIN_FLAGS } from './train/options';
+import { resolveThreads, resolveTrainOptions, TRAIN_USAGE } from './train/options';
 import { toModelData } from './train/output';
 import { createProgress } from './train/progress';
 import { setupTraining } from './train/setup';
@@ -15,18 +16,14 @@ import type { TrainSnapshot } from '../algorithms/meta-train';
 import type { Provenance } from '../spec/model-spec';
 import type { TrainOptions } from './train/options';
 
-const USAGE =
-  'fewshot train --task sinusoid|glyphs --algo maml|fomaml|reptile|anil|metasgd|protonet|protomaml|transfer [--iterations N --meta-batch B --ways N --shots K --queries Q --inner-steps S --inner-lr X --outer-lr X --seed S --val-every N --checkpoint-every N --resume CKPT --threads N] --out FILE';
+/** The progress note of a validation whose adaptation diverged (the engine's detail already says "adaptation diverged (...)"). */
+export const divergedNote = (iteration: number, e: EngineError): string => `validation @${iteration}: ${e.detail}`;
 
 /** Checkpoint bundle path of a run writing `out` (its state sidecar is `<ckpt>.state.json`). */
 export const checkpointPath = (out: string): string => `${out}.ckpt`;
 
 async function run(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { ...TRAIN_FLAGS, threads: { type: 'string' }, help: { type: 'boolean' } }, 0) as { values: Record<string, string | boolean | undefined> };
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const { values } = parseUsage(TRAIN_USAGE, argv);
   let o: TrainOptions = resolveTrainOptions(values);
   const threads = resolveThreads(values.threads);
   let resumed: { snapshot: TrainSnapshot; extra: Record<string, unknown> } | undefined;
@@ -72,7 +69,7 @@ async function train(o: TrainOptions, argv: string[], resumed: { snapshot: Train
     } catch (e) {
       // A diverging adaptation at validation is a finding about this point of training, not a reason to stop it.
       if (!(e instanceof EngineError && e.code === 'non_finite')) throw e;
-      progress.note(`validation @${s.iteration}: adaptation diverged (${e.message})`);
+      progress.note(divergedNote(s.iteration, e));
       return;
     }
     Object.assign(metrics, m);
@@ -114,15 +111,5 @@ async function train(o: TrainOptions, argv: string[], resumed: { snapshot: Train
 /** `fewshot train`: meta-trains (or pre-trains) a bundle. */
 export const command: Command = {
   summary: 'meta-train a bundle (maml, fomaml, reptile, anil, metasgd, protonet, protomaml, transfer)',
-  run: async (argv) => {
-    try {
-      return await run(argv);
-    } catch (e) {
-      if (e instanceof UsageError) {
-        process.stderr.write(`fewshot train: ${e.message}\n${USAGE}\n`);
-        return 2;
-      }
-      throw e;
-    }
-  },
+  run,
 };

@@ -145,6 +145,26 @@ describe('one head format across Chromium and Node', () => {
     expect(out.listedAfter).toEqual(out.listed.slice(1));
   });
 
+  it('a head made by the CLI (test/fixtures/cli-head) imports, exports byte-identical and predicts what the CLI (and the worker) predicted', async () => {
+    // scripts/make-cli-head-fixture.ts: `fewshot adapt --out glyphs.fshd`, then `fewshot predict`; the worker side is test/workerd/api/cli-head.test.ts.
+    const dir = 'test/fixtures/cli-head';
+    const b64 = readFileSync(`${dir}/glyphs.fshd`).toString('base64');
+    const want = JSON.parse(readFileSync(`${dir}/glyphs-predict.json`, 'utf8')) as { headId: string; predictions: Prediction[] };
+    const inputs = (JSON.parse(readFileSync(`${dir}/inputs.json`, 'utf8')) as { inputs: number[][] }).inputs;
+    const out = await h.page.evaluate(
+      async ({ b64, inputs }) => {
+        const g = window as unknown as PageGlobals;
+        const saved = await g.rt.importHead(g.fewshot.base64ToBytes(b64));
+        const back = g.fewshot.bytesToBase64(await g.rt.exportHead(saved.id));
+        return { id: saved.id, back, preds: await g.rt.predict(saved.id, inputs) };
+      },
+      { b64, inputs },
+    );
+    expect(out.id).toBe(want.headId);
+    expect(out.back).toBe(b64);
+    expectSamePredictions(want.predictions, out.preds);
+  });
+
   it('measures 5-way 5-shot adaptation on glyphs in Chromium (reported, not asserted)', async () => {
     const episodes = glyphEpisodes(8, 5, 5, 1234);
     const out = await h.page.evaluate(async (eps) => {

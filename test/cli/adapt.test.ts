@@ -1,41 +1,32 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { command as adaptCommand } from '../../src/cli/adapt-command';
-import { command as predictCommand } from '../../src/cli/predict-command';
 import { decodeBundle } from '../../src/bundle/index';
 import { adapt, createModel, predict } from '../../src/engine/index';
-import { headFromJson } from '../../src/head/json';
+import { decodeHead, encodeHead } from '../../src/head/codec';
+import { createHash } from 'node:crypto';
 import { headIdFor } from '../../src/head/head-id';
 import { classSupport } from '../engine/model-fixtures';
-import type { Command } from '../../src/cli/commands';
+import { fewshotInProcess } from './run-in-process';
 
 const BUNDLE = 'test/fixtures/tiny.fsb';
 const dir = mkdtempSync(join(tmpdir(), 'fewshot-adapt-'));
 const file = (name: string, content?: unknown): string => {
   const p = join(dir, name);
-  if (content !== undefined) writeFileSync(p, typeof content === 'string' ? content : JSON.stringify(content));
+  if (content !== undefined) writeFileSync(p, typeof content === 'string' || content instanceof Uint8Array ? content : JSON.stringify(content));
   return p;
 };
 const support = classSupport(31, 16, 3, 3, ['left', 'right', 'stop'], 0.4, 1);
 
+type Command = 'adapt' | 'predict';
+const adaptCommand: Command = 'adapt';
+const predictCommand: Command = 'predict';
+
 /** Runs a command in-process; returns its exit code and what it printed. */
-async function call(cmd: Command, argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  try {
-    const code = await cmd.run(argv);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const call = (cmd: Command, argv: string[]) => fewshotInProcess(cmd, ...argv);
 
 describe('fewshot adapt / predict', () => {
   beforeAll(() => {
@@ -44,8 +35,8 @@ describe('fewshot adapt / predict', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('adapt writes head.json and prints a one-line summary; predict prints {headId, predictions} like the engine', async () => {
-    const out = file('head.json');
+  it('adapt writes a binary head and prints a one-line summary; predict prints {headId, predictions} like the engine', async () => {
+    const out = file('head.fshd');
     const r = await call(adaptCommand, ['--bundle', BUNDLE, '--support', file('support.json'), '--out', out]);
     expect(r).toMatchObject({ code: 0, err: '' });
     expect(r.out.trim().split('\n')).toHaveLength(1);
@@ -54,9 +45,9 @@ describe('fewshot adapt / predict', () => {
     expect(summary.loss.after).toBeLessThanOrEqual(summary.loss.before);
     const data = await decodeBundle(readFileSync(BUNDLE));
     expect(summary.headId).toBe(await headIdFor(data.id, support, { steps: 10, lr: 0.5 }));
-    const raw = JSON.parse(readFileSync(out, 'utf8'));
-    expect(raw.headId).toBe(summary.headId);
-    const head = headFromJson(raw);
+    const bytes = new Uint8Array(readFileSync(out));
+    expect(summary.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    const head = await decodeHead(bytes);
     const model = createModel(data);
     const direct = adapt(model, support);
     expect(head.params).toEqual(direct.head.params);
@@ -64,25 +55,26 @@ describe('fewshot adapt / predict', () => {
     const p = await call(predictCommand, ['--bundle', BUNDLE, '--head', out, '--inputs', file('inputs.json')]);
     expect(p.code).toBe(0);
     const printed = JSON.parse(p.out);
-    expect(printed).toEqual({ headId: summary.headId, predictions: JSON.parse(JSON.stringify(predict(model, direct.head, support.inputs.slice(0, 4)))) });
+    // predict names the head by its file's SHA-256: the id the worker gives it on upload.
+    expect(printed).toEqual({ headId: summary.sha256, predictions: JSON.parse(JSON.stringify(predict(model, direct.head, support.inputs.slice(0, 4)))) });
     expect(printed.predictions.map((x: { label: string }) => x.label)).toEqual(support.labels.slice(0, 4));
     model.dispose();
   });
 
   it('--steps and --lr are passed to the engine and change the head id', async () => {
-    const r = await call(adaptCommand, ['--bundle', BUNDLE, '--support', file('support.json'), '--steps', '3', '--lr', '0.1', '--out', file('head-3.json')]);
+    const r = await call(adaptCommand, ['--bundle', BUNDLE, '--support', file('support.json'), '--steps', '3', '--lr', '0.1', '--out', file('head-3.fshd')]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ steps: 3, lr: 0.1 });
   });
 
-  it('a rejected support set exits 1 with one line and writes nothing (an existing head.json is untouched)', async () => {
-    const out = file('kept.json', 'previous');
+  it('a rejected support set exits 1 with one line and writes nothing (an existing head is untouched)', async () => {
+    const out = file('kept.fshd', 'previous');
     const bad = { ...support, inputs: support.inputs.map((x, i) => (i === 2 ? x.slice(1) : x)) };
     const r = await call(adaptCommand, ['--bundle', BUNDLE, '--support', file('bad.json', bad), '--out', out]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^fewshot adapt: input_length: input 2 has 15 numbers; the model takes 16 numbers per input\n$/);
     expect(readFileSync(out, 'utf8')).toBe('previous');
-    const fresh = file('fresh.json');
+    const fresh = file('fresh.fshd');
     const r2 = await call(adaptCommand, ['--bundle', BUNDLE, '--support', file('support.json'), '--steps', '1000', '--out', fresh]);
     expect(r2.err).toMatch(/^fewshot adapt: steps_out_of_range: .*\n$/);
     expect(existsSync(fresh)).toBe(false);
@@ -90,14 +82,14 @@ describe('fewshot adapt / predict', () => {
 
   it('usage errors exit 2; unreadable, corrupt or mismatched files exit 1, one line each', async () => {
     const usage = await call(adaptCommand, ['--bundle', BUNDLE, '--support', file('support.json')]);
-    expect([usage.code, usage.err]).toEqual([2, expect.stringMatching(/--out is required \(usage: fewshot adapt/)]);
+    expect([usage.code, usage.err]).toEqual([2, expect.stringMatching(/--out FILE\.fshd is required \(usage: fewshot adapt/)]);
     const cases: [Command, string[], RegExp][] = [
-      [adaptCommand, ['--bundle', file('missing.fsb'), '--support', file('support.json'), '--out', file('x.json')], /ENOENT/],
-      [adaptCommand, ['--bundle', file('corrupt.fsb', 'not a bundle'), '--support', file('support.json'), '--out', file('x.json')], /fewshot adapt: /],
-      [adaptCommand, ['--bundle', BUNDLE, '--support', file('notjson.json', '{inputs'), '--out', file('x.json')], /notjson.json: not JSON/],
-      [predictCommand, ['--bundle', BUNDLE, '--head', file('badhead.json', { format: 'other' }), '--inputs', file('inputs.json')], /bad_json/],
-      [predictCommand, ['--bundle', BUNDLE, '--head', file('otherhead.json', { ...JSON.parse(readFileSync(file('head.json'), 'utf8')), modelId: 'f'.repeat(64) }), '--inputs', file('inputs.json')], /head_mismatch/],
-      [predictCommand, ['--bundle', BUNDLE, '--head', file('head.json'), '--inputs', file('noinputs.json', { rows: [] })], /expected \{inputs/],
+      [adaptCommand, ['--bundle', file('missing.fsb'), '--support', file('support.json'), '--out', file('x.fshd')], /ENOENT/],
+      [adaptCommand, ['--bundle', file('corrupt.fsb', 'not a bundle'), '--support', file('support.json'), '--out', file('x.fshd')], /fewshot adapt: /],
+      [adaptCommand, ['--bundle', BUNDLE, '--support', file('notjson.json', '{inputs'), '--out', file('x.fshd')], /notjson.json: not JSON/],
+      [predictCommand, ['--bundle', BUNDLE, '--head', file('badhead.fshd', 'FSHD but not really'), '--inputs', file('inputs.json')], /bad_magic|truncated/],
+      [predictCommand, ['--bundle', BUNDLE, '--head', file('otherhead.fshd', await encodeHead({ ...(await decodeHead(new Uint8Array(readFileSync(file('head.fshd'))))), modelId: 'f'.repeat(64) })), '--inputs', file('inputs.json')], /head_mismatch/],
+      [predictCommand, ['--bundle', BUNDLE, '--head', file('head.fshd'), '--inputs', file('noinputs.json', { rows: [] })], /expected \{inputs/],
     ];
     for (const [cmd, argv, message] of cases) {
       const r = await call(cmd, argv);
@@ -105,12 +97,12 @@ describe('fewshot adapt / predict', () => {
       expect(r.err).toMatch(message);
       expect(r.err.trim().split('\n')).toHaveLength(1);
     }
-    expect(existsSync(file('x.json'))).toBe(false);
+    expect(existsSync(file('x.fshd'))).toBe(false);
   });
 
   it('works end to end through bin/fewshot.mjs', async () => {
     const run = promisify(execFile);
-    const out = file('e2e.json');
+    const out = file('e2e.fshd');
     const r = await run('node', ['bin/fewshot.mjs', 'adapt', '--bundle', BUNDLE, '--support', file('support.json'), '--out', out]);
     expect(JSON.parse(r.stdout).labels).toEqual(['left', 'right', 'stop']);
     const p = await run('node', ['bin/fewshot.mjs', 'predict', '--bundle', BUNDLE, '--head', out, '--inputs', file('inputs.json')]);

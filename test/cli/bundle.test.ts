@@ -87,7 +87,7 @@ describe('fewshot bundle', () => {
     }
   });
 
-  it('quantize writes a smaller verified copy, never touches the input, and never leaves partial files', async () => {
+  it('quantize writes a verified copy, never touches the input, and never leaves partial files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fsb-cli-'));
     const input = join(dir, 'sine.fsb');
     copyFileSync(join(fixtures, 'tiny-sine.fsb'), input);
@@ -96,8 +96,10 @@ describe('fewshot bundle', () => {
     expect(same.code).toBe(2);
     expect(oneLine(same.stderr)).toMatch(/refusing to overwrite the input/);
     const out = join(dir, 'sine-int8.fsb');
-    const r = await fewshot('quantize', input, '--dtype', 'int8', '--out', out);
+    // A model this small grows (per-channel scales and the header outweigh the saved bytes): --force.
+    const r = await fewshot('quantize', input, '--dtype', 'int8', '--out', out, '--force');
     expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/1\.\d+× of/);
     const q = await decodeBundle(readFileSync(out));
     expect(q.provenance.quantizedFrom).toBe(idOf(input));
     expect(q.storage!.dtypes['head/out/kernel']).toBe('int8');
@@ -107,6 +109,27 @@ describe('fewshot bundle', () => {
     expect(bad.code).toBe(1);
     expect(existsSync(join(dir, 'never.fsb'))).toBe(false);
     expect(readdirSync(dir).sort()).toEqual(['bad.fsb', 'sine-int8.fsb', 'sine.fsb']);
+  });
+
+  it('export --format tfjs → import-tfjs gives the shipped int8 glyphs bundle back byte for byte (same id)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fsb-cli-'));
+    const src = join(root, 'bundles', 'glyphs-int8.fsb');
+    expect((await fewshot('export', src, '--format', 'tfjs', '--out', join(dir, 'tfjs'))).code).toBe(0);
+    const r = await fewshot('import-tfjs', join(dir, 'tfjs', 'model.json'), '--out', join(dir, 'back.fsb'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`id ${idOf(src)}`);
+    expect(readFileSync(join(dir, 'back.fsb')).equals(readFileSync(src))).toBe(true);
+  });
+
+  it('quantize refuses to write a bigger bundle (int8 → f16) unless --force', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fsb-cli-'));
+    const r = await fewshot('quantize', join(fixtures, 'tiny-int8.fsb'), '--dtype', 'f16', '--out', join(dir, 'f16.fsb'));
+    expect(r.code).toBe(1);
+    expect(oneLine(r.stderr)).toMatch(/refusing to write .*f16 would be [\d.]+× the input .*--force/);
+    expect(existsSync(join(dir, 'f16.fsb'))).toBe(false);
+    const forced = await fewshot('quantize', join(fixtures, 'tiny-int8.fsb'), '--dtype', 'f16', '--out', join(dir, 'f16.fsb'), '--force');
+    expect(forced.code).toBe(0);
+    expect(readFileSync(join(dir, 'f16.fsb')).length).toBeGreaterThan(readFileSync(join(fixtures, 'tiny-int8.fsb')).length);
   });
 
   it('export --format json gives spec, defaults, provenance and every tensor with its values', async () => {
@@ -133,7 +156,11 @@ describe('fewshot bundle', () => {
     const ex = await fewshot('export', out, '--format', 'tfjs', '--out', join(dir, 'tfjs'));
     expect(ex.code).toBe(0);
     const back = join(dir, 'back.fsb');
-    expect((await fewshot('import-tfjs', join(dir, 'tfjs', 'model.json'), '--out', back, '--dtype', 'f32')).code).toBe(0);
+    expect((await fewshot('import-tfjs', join(dir, 'tfjs', 'model.json'), '--out', back)).code).toBe(0);
+    // The metadata in model.json brings back the same name, defaults and provenance: the same bundle.
+    expect(idOf(back)).toBe(idOf(out));
+    const plain = await fewshot('import-tfjs', join(dir, 'tfjs', 'model.json'), '--out', join(dir, 'never.fsb'), '--head-init', 'prototype');
+    expect([plain.code, oneLine(plain.stderr)]).toEqual([2, expect.stringMatching(/exported by fewshot/)]);
     const m2 = await decodeBundle(readFileSync(back));
     for (const [name, t] of Object.entries(m.tensors)) expect(m2.tensors[name]!.data).toEqual(t.data);
     const q = await fewshot('import-tfjs', join(fixtures, 'tfjs', 'model-uint8.json'), '--out', join(dir, 'proto.fsb'), '--head-init', 'prototype');

@@ -3,10 +3,13 @@ import { UsageError } from '../../src/cli/bundle/cli-io';
 import { resolveTrainOptions } from '../../src/cli/train/options';
 import { createProgress, progressLine } from '../../src/cli/train/progress';
 import { iterationSeed } from '../../src/cli/train/setup';
+import { divergedNote } from '../../src/cli/train-command';
+import { EngineError } from '../../src/engine/errors';
 
 describe('train options', () => {
   it('defaults the sinusoid to the paper protocol and takes overrides', () => {
-    const o = resolveTrainOptions({ task: 'sinusoid', algo: 'maml', out: 'x.fsb' });
+    expect(() => resolveTrainOptions({ task: 'sinusoid', algo: 'maml', out: 'x.fsb' })).toThrow('--iterations N is required');
+    const o = resolveTrainOptions({ task: 'sinusoid', algo: 'maml', out: 'x.fsb', iterations: '70000' });
     expect(o).toMatchObject({ iterations: 70000, metaBatch: 25, shots: 10, innerSteps: 1, innerLr: 0.01, outerLr: 0.001, deployLr: 0.01 });
     const p = resolveTrainOptions({ task: 'glyphs', algo: 'protonet', out: 'x.fsb', ways: '20', 'inner-lr': '0.3', iterations: '5' });
     expect(p).toMatchObject({ ways: 20, innerLr: 0.3, deployLr: 0.3, iterations: 5, filters: 64 });
@@ -16,8 +19,14 @@ describe('train options', () => {
     expect(() => resolveTrainOptions({ task: 'mnist', algo: 'maml', out: 'x' })).toThrow(UsageError);
     expect(() => resolveTrainOptions({ task: 'sinusoid', algo: 'sgd', out: 'x' })).toThrow(UsageError);
     expect(() => resolveTrainOptions({ task: 'sinusoid', algo: 'maml' })).toThrow('--out');
-    expect(() => resolveTrainOptions({ task: 'sinusoid', algo: 'maml', out: 'x', 'meta-batch': '2.5' })).toThrow('--meta-batch');
+    expect(() => resolveTrainOptions({ task: 'sinusoid', algo: 'maml', out: 'x', iterations: '5', 'meta-batch': '2.5' })).toThrow('--meta-batch');
     expect(() => resolveTrainOptions({ task: 'sinusoid', algo: 'maml', out: 'x', iterations: '0' })).toThrow(UsageError);
+    expect(() => resolveTrainOptions({ task: 'sinusoid', algo: 'maml', out: 'x', iterations: '5', ways: '5' })).toThrow('--ways applies to glyphs only');
+  });
+
+  it('a diverged validation is noted once, not as "adaptation diverged (adaptation diverged (..."', () => {
+    const e = new EngineError('non_finite', 'adaptation diverged (non-finite loss); use a smaller lr or fewer steps');
+    expect(divergedNote(500, e)).toBe('validation @500: adaptation diverged (non-finite loss); use a smaller lr or fewer steps');
   });
 
   it('seeds each iteration from (seed, iteration) only, differently for neighbours', () => {

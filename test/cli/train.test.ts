@@ -65,7 +65,7 @@ describe('fewshot train', () => {
   });
 
   it('refuses bad usage with exit 2 and one usage message', async () => {
-    const r = await fewshot('train', '--task', 'sinusoid', '--algo', 'nope', '--out', '/tmp/x.fsb');
+    const r = await fewshot('train', '--task', 'sinusoid', '--algo', 'nope', '--iterations', '5', '--out', '/tmp/x.fsb');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--algo must be one of');
     const s = await fewshot('train', '--task', 'sinusoid', '--algo', 'maml', '--iterations', '-3', '--out', '/tmp/x.fsb');

@@ -4,8 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
-/** Wrong usage: the command prints one line and exits 2. */
-export class UsageError extends Error {}
+/** Wrong usage: the command prints one line and exits 2 (with its usage line when known). */
+export class UsageError extends Error {
+  constructor(message: string, public usage?: string) {
+    super(message);
+  }
+}
 
 /** A failure that is not the bundle's fault (unreadable file...): one line, exit 1. */
 export class CliError extends Error {}
@@ -16,14 +20,33 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 export function parse<O extends Options>(argv: string[], options: O, positionals: number): { values: Record<keyof O, string | boolean | undefined>; positionals: string[] } {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0]!);
+    // parseArgs explains how to pass a positional that starts with '-'; the first sentence is the news.
+    const first = (e as Error).message.split('\n')[0]!;
+    throw new UsageError(/^Unknown option/.test(first) ? first.replace(/^Unknown option '([^']*)'\..*$/, "unknown option '$1'") : first);
   }
   if (parsed.positionals.length !== positionals) {
     throw new UsageError(`expected ${positionals} file argument${positionals === 1 ? '' : 's'}, got ${parsed.positionals.length}`);
   }
   return parsed as unknown as { values: Record<keyof O, string | boolean | undefined>; positionals: string[] };
+}
+
+/**
+ * `--flag -5` → `--flag=-5` for string flags: parseArgs would call the value "ambiguous", and the
+ * flag's own check then says what is wrong with a negative number.
+ */
+function joinNegativeValues(argv: string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    if (a.startsWith('--') && !a.includes('=') && options[a.slice(2)]?.type === 'string' && next !== undefined && /^-(\d|\.\d|Infinity)/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
 }
 
 /** A string option that must be one of `allowed`. */

@@ -1,19 +1,36 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeBundle, exportTfjsModel } from '../../bundle/index';
-import { choice, parse, readBytes, UsageError, writeAtomic } from './cli-io';
+import { decodeBundle, exportTfjsModel, readBundleHeader } from '../../bundle/index';
+import { choice, readBytes, UsageError, writeAtomic } from './cli-io';
+import { parseUsage, usageLine } from '../usage';
+import type { Usage } from '../usage';
 
-export const usage = 'fewshot bundle export FILE --format json [--out FILE] | --format tfjs --out DIR';
+export const spec: Usage = {
+  command: 'fewshot bundle export',
+  summary:
+    'Export a bundle as JSON (spec, defaults, provenance, every tensor\'s shape and values) or as a tfjs-layers model\n' +
+    "(model.json + weights.bin; fewshot's spec, defaults and limits ride in model.json's userDefinedMetadata, so\n" +
+    '`fewshot bundle import-tfjs` gives the same bundle back).',
+  args: ['FILE'],
+  flags: {
+    format: { type: 'string', arg: 'json|tfjs', help: 'output format', required: true },
+    out: { type: 'string', arg: 'PATH', help: 'json: a file (default: stdout); tfjs: a directory (required)' },
+  },
+};
+export const usage = usageLine(spec);
 
 /** `export FILE --format json|tfjs`: every tensor's shape and values as JSON, or a tfjs model.json + weights.bin. */
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { format: { type: 'string' }, out: { type: 'string' } }, 1);
+  const { values, positionals } = parseUsage(spec, argv);
   const format = choice(values.format, '--format', ['json', 'tfjs'] as const);
   const out = typeof values.out === 'string' ? values.out : undefined;
   if (format === 'tfjs' && !out) throw new UsageError('--format tfjs needs --out DIR');
-  const model = await decodeBundle(await readBytes(positionals[0]!));
+  const bytes = await readBytes(positionals[0]!);
+  const model = await decodeBundle(bytes);
   if (format === 'tfjs') {
-    const { modelJson, weightData } = exportTfjsModel(model);
+    // The storage (dtype, int8 scales) lets import-tfjs re-encode the very same bytes.
+    const storage = Object.fromEntries((await readBundleHeader(bytes)).header.tensors.map((t) => [t.name, { dtype: t.dtype, ...(t.quant ? { quant: t.quant } : {}) }]));
+    const { modelJson, weightData } = exportTfjsModel(model, 'weights.bin', storage);
     await mkdir(out!, { recursive: true });
     await writeAtomic(join(out!, 'weights.bin'), new Uint8Array(weightData));
     await writeAtomic(join(out!, 'model.json'), `${JSON.stringify(modelJson, null, 1)}\n`);

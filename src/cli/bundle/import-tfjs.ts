@@ -1,17 +1,33 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { encodeBundle, importTfjsModel, manifestPaths } from '../../bundle/index';
-import { choice, CliError, parse, readBytes, UsageError, writeAtomic } from './cli-io';
+import { encodeBundle, importTfjsModel, manifestPaths, readBundleHeader, readFewshotMetadata } from '../../bundle/index';
+import { choice, CliError, readBytes, UsageError, writeAtomic } from './cli-io';
+import { parseUsage, usageLine } from '../usage';
+import type { Usage } from '../usage';
 
-export const usage = 'fewshot bundle import-tfjs model.json --out FILE [--name N] [--task classification|regression] [--head-init learned|prototype] [--dtype f32|f16|int8]';
+export const spec: Usage = {
+  command: 'fewshot bundle import-tfjs',
+  summary:
+    'Import a tfjs-layers Sequential model (model.json, weight shards beside it) as a bundle. A model exported by\n' +
+    "`fewshot bundle export --format tfjs` carries fewshot's spec, defaults and provenance in userDefinedMetadata and\n" +
+    'comes back as the same bundle (same id); for such a model only --name and --dtype apply (--task/--head-init are refused).',
+  args: ['model.json'],
+  flags: {
+    out: { type: 'string', arg: 'FILE', help: 'the bundle to write', required: true },
+    name: { type: 'string', arg: 'NAME', help: 'bundle name', default: "the metadata's, else the model's topology name" },
+    task: { type: 'string', arg: 'classification|regression', help: 'task kind (plain tfjs models)', default: 'classification if the last layer is a softmax' },
+    'head-init': { type: 'string', arg: 'learned|prototype', help: 'head init (plain tfjs models): prototype drops the last Dense layer\'s weights', default: 'learned' },
+    dtype: { type: 'string', arg: 'f32|f16|int8', help: 'storage dtype', default: 'the exported bundle\'s, else f32' },
+  },
+};
+export const usage = usageLine(spec);
 
 /** `import-tfjs model.json --out FILE`: a tfjs-layers Sequential model (shards beside model.json) to a bundle. */
 export async function run(argv: string[]): Promise<number> {
-  const opts = { out: { type: 'string' }, name: { type: 'string' }, task: { type: 'string' }, 'head-init': { type: 'string' }, dtype: { type: 'string' } } as const;
-  const { values, positionals } = parse(argv, opts, 1);
+  const { values, positionals } = parseUsage(spec, argv);
   if (typeof values.out !== 'string') throw new UsageError('--out FILE is required');
   const task = values.task === undefined ? undefined : choice(values.task, '--task', ['classification', 'regression'] as const);
   const headInit = choice(values['head-init'], '--head-init', ['learned', 'prototype'] as const, 'learned');
-  const dtype = choice(values.dtype, '--dtype', ['f32', 'f16', 'int8'] as const, 'f32');
+  const dtype = values.dtype === undefined ? undefined : choice(values.dtype, '--dtype', ['f32', 'f16', 'int8'] as const);
   const file = positionals[0]!;
   let modelJson: { weightsManifest?: unknown; modelTopology?: { config?: { name?: unknown } } };
   try {
@@ -27,11 +43,14 @@ export async function run(argv: string[]): Promise<number> {
   );
   const weightData = new Uint8Array(shards.reduce((a, s) => a + s.length, 0));
   shards.reduce((at, s) => (weightData.set(s, at), at + s.length), 0);
+  const meta = readFewshotMetadata(modelJson as Record<string, unknown>);
+  if (meta && (values.task !== undefined || values['head-init'] !== undefined)) throw new UsageError(`${file} was exported by fewshot and says its own task and head init; --task/--head-init apply to plain tfjs models`);
   const topoName = modelJson.modelTopology?.config?.name;
-  const name = typeof values.name === 'string' ? values.name : typeof topoName === 'string' ? topoName : 'tfjs-model';
+  const name = typeof values.name === 'string' ? values.name : meta ? meta.name : typeof topoName === 'string' ? topoName : 'tfjs-model';
   const model = importTfjsModel(modelJson, weightData.buffer, { name, headInit, ...(task ? { task } : {}), provenance: { dataset: 'unknown', source: file.split(/[\\/]/).slice(-2).join('/') } });
-  const bytes = await encodeBundle(model, { dtype });
+  // A fewshot export is re-encoded as its source was stored (same bytes, same id) unless --dtype says otherwise.
+  const bytes = await encodeBundle(model, dtype ? { dtype } : meta?.storage ? { tensors: meta.storage } : {});
   await writeAtomic(values.out, bytes);
-  process.stdout.write(`wrote ${values.out}: ${bytes.length} bytes, ${Object.keys(model.tensors).length} tensors (${model.spec.task})\n`);
+  process.stdout.write(`wrote ${values.out}: ${bytes.length} bytes, ${Object.keys(model.tensors).length} tensors (${model.spec.task}), id ${(await readBundleHeader(bytes)).id}\n`);
   return 0;
 }

@@ -1,13 +1,21 @@
 import { readBundleHeader, specShapes } from '../../bundle/index';
 import type { BundleInfo } from '../../bundle/index';
 import type { Layer } from '../../spec/model-spec';
-import { parse, readBytes } from './cli-io';
+import { readBytes } from './cli-io';
+import { parseUsage, usageLine } from '../usage';
+import type { Usage } from '../usage';
 
-export const usage = 'fewshot bundle inspect FILE [--json]';
+export const spec: Usage = {
+  command: 'fewshot bundle inspect',
+  summary: "Print a bundle's header without decoding its tensors: id, spec, adaptation defaults and limits, provenance, tensor table, sizes.",
+  args: ['FILE'],
+  flags: { json: { type: 'boolean', help: 'print the same as one JSON object' } },
+};
+export const usage = usageLine(spec);
 
 /** `inspect FILE [--json]`: header, spec, tensor table and sizes, read without decoding tensors. */
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { json: { type: 'boolean' } }, 1);
+  const { values, positionals } = parseUsage(spec, argv);
   const info = await readBundleHeader(await readBytes(positionals[0]!));
   process.stdout.write(values.json ? `${JSON.stringify(summary(info), null, 2)}\n` : describe(info));
   return 0;

@@ -3,6 +3,7 @@ import { fitBatchNormStats } from '../../algorithms/batch-norm-stats';
 import { createGlyphSource } from '../../tasks/glyph-tasks';
 import type { GlyphDataset } from '../../data/glyphs';
 import type { AdaptationDefaults, ModelData, ModelSpec, NamedTensor, Provenance } from '../../spec/model-spec';
+import { defaultName } from './options';
 import type { TrainOptions } from './options';
 
 /** Images for fitting stored batch-norm statistics (a fixed, seeded sample of meta-train images). */
@@ -49,6 +50,7 @@ export function toModelData(o: TrainOptions, spec: ModelSpec, raw: Record<string
       input.dispose();
     }
   }
-  const name = o.name ?? (o.task === 'sinusoid' ? `sine-${o.algo}` : `glyphs-${o.algo}`);
+  // Named after the output file, never after a shipped model (`--out my.fsb` → `my`).
+  const name = o.name ?? defaultName(o.out);
   return { name, spec, defaults, provenance, tensors };
 }
