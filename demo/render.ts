@@ -34,7 +34,9 @@ export function renderPrediction(target: { label: HTMLElement; scores: HTMLEleme
     target.scores.replaceChildren();
     return;
   }
-  target.label.textContent = String(p.label);
+  // "None of these": the drawing is far from every class the user taught (a scribble, a blank pad).
+  target.label.textContent = p.unknown ? 'none of these' : String(p.label);
+  target.label.dataset.unknown = String(!!p.unknown);
   const rows = Object.entries(p.scores).sort((a, b) => b[1] - a[1]);
   target.scores.replaceChildren(
     ...rows.map(([label, score]) => {

@@ -13,21 +13,21 @@ import type { CaseBInputs } from '../suite/case-b';
 import type { RuntimeResult } from '../suite/in-runtime';
 
 /** The bundles the worker embeds, read from disk. */
-export function bundleFiles(): { glyphs: Uint8Array; sine: Uint8Array } {
+export function bundleFiles(): { glyphs: Uint8Array; glyphsPrevious: Uint8Array; sine: Uint8Array } {
   const read = (f: string): Uint8Array => new Uint8Array(readFileSync(join(ROOT, 'bundles', f)));
-  return { glyphs: read('glyphs.fsb'), sine: read('sine-maml.fsb') };
+  return { glyphs: read('glyphs.fsb'), glyphsPrevious: read('glyphs-v1.fsb'), sine: read('sine-maml.fsb') };
 }
 
 /** Runs the warm suite in Node. */
 export async function runNodeSuite(inputs: CaseBInputs, opts: { quick: boolean; log: (m: string) => void }): Promise<RuntimeResult> {
   await initNodeBackend();
-  const { glyphs, sine } = bundleFiles();
+  const { glyphs, glyphsPrevious, sine } = bundleFiles();
   const kv = new MemoryKv();
   const bundles = [
     { name: 'glyphs', bytes: async () => glyphs },
     { name: 'sine-maml', bytes: async () => sine },
   ];
   const app = createApp({ backend: () => initNodeBackend(), bundles, kv: () => kv });
-  const env = { runtime: 'node' as const, glyphs, sine, probeKernel: await createNodeFusedKernel(), app, appEnv: { API_KEYS: BENCH_API_KEYS } };
+  const env = { runtime: 'node' as const, glyphs, glyphsPrevious, sine, probeKernel: await createNodeFusedKernel(), app, appEnv: { API_KEYS: BENCH_API_KEYS } };
   return runRuntimeSuite(env, inputs, opts);
 }

@@ -37,7 +37,9 @@ export interface RuntimeSummary {
   /** Median in-isolate time (Server-Timing total) of the first adapt request to an isolate started ahead of it (workerd only). */
   cold_first_request_prewarmed_ms: number | null;
   bundle_decode_ms: number;
-  glyphs: Record<string, number | string>;
+  glyphs: Record<string, number | string | null>;
+  /** The previous default glyphs model in the same run (bundles/glyphs-v1.fsb), and current ÷ previous. */
+  glyphs_previous: { adapt_ms: number; predict_ms: number; adapt_ratio: number; predict_ratio: number } | null;
   sine: { adapt_ms: number; kernels_per_step: number };
   cold: {
     runs: number;
@@ -118,7 +120,7 @@ export function summarizeRuntime(r: RuntimeResult, cold: ColdRuns, started?: Sta
     glyphs: {
       adapt_path: r.case_b.adapt_path,
       adapt_ms: r.case_b.adapt_ms.p50,
-      adapt_fast_ms: r.case_b.adapt_fast_ms.p50,
+      adapt_fast_ms: r.case_b.adapt_fast_ms?.p50 ?? null,
       adapt_autodiff_ms: r.case_b.adapt_autodiff_ms.p50,
       embed_ms: r.case_b.embed_ms.p50,
       body_mflops_per_image: r.case_b.body_mflops_per_example,
@@ -127,6 +129,9 @@ export function summarizeRuntime(r: RuntimeResult, cold: ColdRuns, started?: Sta
       request_adapt_hit_ms: r.app.adapt_hit_ms.p50,
       request_predict_ms: r.app.predict_ms.p50,
     },
+    glyphs_previous: r.case_b_previous
+      ? { adapt_ms: r.case_b_previous.adapt_ms.p50, predict_ms: r.case_b_previous.predict_ms.p50, adapt_ratio: r.case_b.adapt_ms.p50 / r.case_b_previous.adapt_ms.p50, predict_ratio: r.case_b.predict_ms.p50 / r.case_b_previous.predict_ms.p50 }
+      : null,
     sine: { adapt_ms: r.case_c.adapt_ms.p50, kernels_per_step: r.case_c.kernels_per_step },
     cold: { runs: cold.app.length, module_eval_ms: moduleEval, first_request_ms: firstRequest, parts: Object.fromEntries(partKeys.map((k) => [k, medianOf(cold.parts, k)!])), prewarmed },
     wasm_heap_growth_bytes: Math.max(r.heap.case_a.growth_bytes, r.heap.glyphs.growth_bytes),

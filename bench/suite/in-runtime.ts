@@ -25,6 +25,8 @@ import type { RequestPartsResult } from './request-parts';
 export interface RuntimeEnv {
   runtime: 'node' | 'workerd';
   glyphs: Uint8Array;
+  /** The previous default glyphs model (bundles/glyphs-v1.fsb), measured beside the current one. */
+  glyphsPrevious?: Uint8Array;
   sine: Uint8Array;
   /** A fresh, unregistered fused kernel for the SIMD peak probe (undefined: skip it). */
   probeKernel?: FusedKernel;
@@ -41,6 +43,8 @@ export interface RuntimeResult {
   /** bench/fused.ts: fused vs naive again, measured SIMD peak and the FLOP bound. */
   fused_probe?: Pick<FusedBenchResult, 'flops' | 'peak_gflops' | 'achieved_gflops' | 'time_over_flop_bound' | 'ratio_naive_over_fused'>;
   case_b: CaseBResult;
+  /** Case (b) on the previous default glyphs model, same inputs, same isolate. */
+  case_b_previous?: CaseBResult;
   case_c: CaseCResult;
   decode: DecodeResult;
   app: AppRequestsResult;
@@ -68,6 +72,16 @@ export async function runRuntimeSuite(env: RuntimeEnv, inputs: CaseBInputs, opts
   try {
     log(`${env.runtime}: case (b)`);
     const caseB = await benchCaseB(glyphs, inputs, { quick });
+    let caseBPrevious: CaseBResult | undefined;
+    if (env.glyphsPrevious) {
+      log(`${env.runtime}: case (b), previous glyphs model`);
+      const previous = createModel(await decodeBundle(env.glyphsPrevious));
+      try {
+        caseBPrevious = await benchCaseB(previous, inputs, { quick });
+      } finally {
+        previous.dispose();
+      }
+    }
     log(`${env.runtime}: case (c)`);
     const caseC = await benchCaseC(sine, { quick });
     log(`${env.runtime}: bundle decode`);
@@ -83,7 +97,7 @@ export async function runRuntimeSuite(env: RuntimeEnv, inputs: CaseBInputs, opts
     small.dispose();
     const support = inputs.supports[0]!;
     const heap = { case_a: heapA, glyphs: heapGrowth(() => void adapt(glyphs, support), quick ? 200 : 1000) };
-    return { runtime: env.runtime, backend: tf.getBackend(), clock_resolution_ms: clock, case_a: caseA, ...(probe ? { fused_probe: probe } : {}), case_b: caseB, case_c: caseC, decode, app, request_parts: requestParts, heap };
+    return { runtime: env.runtime, backend: tf.getBackend(), clock_resolution_ms: clock, case_a: caseA, ...(probe ? { fused_probe: probe } : {}), case_b: caseB, ...(caseBPrevious ? { case_b_previous: caseBPrevious } : {}), case_c: caseC, decode, app, request_parts: requestParts, heap };
   } finally {
     glyphs.dispose();
     sine.dispose();

@@ -25,7 +25,7 @@ export const checkpointPath = (out: string): string => `${out}.ckpt`;
 async function run(argv: string[]): Promise<number> {
   const { values } = parseUsage(TRAIN_USAGE, argv);
   let o: TrainOptions = resolveTrainOptions(values);
-  const threads = resolveThreads(values.threads);
+  const threads = resolveThreads(values.threads, o.task);
   let resumed: { snapshot: TrainSnapshot; extra: Record<string, unknown> } | undefined;
   if (o.resume) {
     const ck = await readCheckpoint(o.resume);

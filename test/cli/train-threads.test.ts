@@ -32,10 +32,11 @@ describe('fewshot train --threads', () => {
     for (const [name, t] of Object.entries(a!.tensors)) expect(Array.from(b!.tensors[name]!.data), name).toEqual(Array.from(t.data));
   }, 120_000);
 
-  it('defaults to the machine\'s cores (at most 4) and refuses a bad count', () => {
-    expect(resolveThreads(undefined, 2)).toBe(2);
-    expect(resolveThreads(undefined, 64)).toBe(4);
-    expect(resolveThreads('1', 64)).toBe(1);
+  it('defaults to the machine\'s cores (at most 4) for conv bodies, 1 for the sinusoid MLP, and refuses a bad count', () => {
+    expect(resolveThreads(undefined, 'glyphs', 2)).toBe(2);
+    expect(resolveThreads(undefined, 'glyphs', 64)).toBe(4);
+    expect(resolveThreads(undefined, 'sinusoid', 64)).toBe(1);
+    expect(resolveThreads('1', 'glyphs', 64)).toBe(1);
     for (const bad of ['0', '9', '1.5', 'x']) expect(() => resolveThreads(bad)).toThrow(UsageError);
   });
 });

@@ -98,7 +98,7 @@ export const TRAIN_USAGE: Usage = {
     ...Object.fromEntries(Object.entries(NUMERIC).map(([flag, n]) => [flag, { type: 'string', arg: n.arg, help: n.help, ...(flag === 'iterations' ? { required: true } : {}), ...(shownDefault(n.key) ? { default: shownDefault(n.key) } : {}) } satisfies Flag])),
     name: { type: 'string', arg: 'NAME', help: 'bundle name (what the worker serves it as)', default: "the --out file's base name" },
     augment: { type: 'string', arg: 'none|image|episode|mixed', help: 'glyphs: draw training episodes in hand-drawing styles (pen width, slant, rotation, size, offset) per image, one per episode, or a third each of plain/episode/image', default: 'none' },
-    threads: { type: 'string', arg: 'N', help: 'XNNPACK threads (the threaded SIMD build); results do not depend on it', default: 'every core, at most 4' },
+    threads: { type: 'string', arg: 'N', help: 'XNNPACK threads (the threaded SIMD build); results do not depend on it', default: 'glyphs: every core, at most 4; sinusoid: 1' },
     resume: { type: 'string', arg: 'CKPT', help: "continue from a checkpoint (OUT.ckpt); its task, algo and settings are kept" },
     out: { type: 'string', arg: 'FILE', help: 'the bundle to write', required: true },
   },
@@ -134,11 +134,13 @@ export function resolveTrainOptions(values: Record<string, string | boolean | un
 }
 
 /**
- * XNNPACK threads for training (`--threads`, default: every core, at most 4). The kernels split
- * output tiles, not sums, so the thread count does not change a run's result (test/cli/train-threads.test.ts).
+ * XNNPACK threads for training (`--threads`; default: every core, at most 4, for the conv body of
+ * glyphs; 1 for the sinusoid MLP, whose tiny kernels only pay the threads' hand-off — measured 1.7×
+ * slower on 2 threads, docs/benchmarks.md). The kernels split output tiles, not sums, so the thread
+ * count does not change a run's result (test/cli/train-threads.test.ts).
  */
-export function resolveThreads(value: string | boolean | undefined, cores = availableParallelism()): number {
-  if (value === undefined) return Math.max(1, Math.min(4, cores));
+export function resolveThreads(value: string | boolean | undefined, task: TaskName = 'glyphs', cores = availableParallelism()): number {
+  if (value === undefined) return task === 'sinusoid' ? 1 : Math.max(1, Math.min(4, cores));
   const n = Number(value);
   if (typeof value !== 'string' || !Number.isInteger(n) || n < 1 || n > 8) throw new UsageError('--threads must be an integer from 1 to 8');
   return n;
