@@ -3,7 +3,7 @@ import { arr, ident, int, num, obj, oneOf, shape } from './json-checks';
 import type { Json } from './json-checks';
 import { BundleError } from './errors';
 
-const LAYER_KINDS = ['dense', 'conv2d', 'maxPool', 'batchNorm', 'relu', 'flatten', 'identity'] as const;
+const LAYER_KINDS = ['dense', 'conv2d', 'maxPool', 'batchNorm', 'relu', 'flatten', 'identity', 'l2Normalize'] as const;
 const PADDINGS = ['same', 'valid'] as const;
 const MAX_DIM = 2 ** 24;
 
@@ -44,6 +44,11 @@ export function parseLayer(v: Json, path: string): Layer {
       const epsilon = o.epsilon === undefined ? undefined : num(o.epsilon, p('epsilon'));
       if (epsilon !== undefined && !(epsilon > 0)) throw new BundleError('bad_header', `${p('epsilon')}: must be > 0`);
       return withOptional({ kind, name: ident(o.name, p('name')) }, { epsilon });
+    }
+    case 'l2Normalize': {
+      const scale = o.scale === undefined ? undefined : num(o.scale, p('scale'));
+      if (scale !== undefined && !(scale > 0 && scale <= 1e4)) throw new BundleError('bad_header', `${p('scale')}: must be in (0, 10000]`);
+      return withOptional({ kind }, { scale });
     }
     default:
       return { kind };

@@ -18,6 +18,8 @@ export interface SpecShapes {
   embedding: number[];
   /** Output units of the head, or 'ways'. */
   outputs: number | 'ways';
+  /** The shape entering each layer, per part in layer order (importers need it, e.g. what a flatten flattened). */
+  layerInputs: { body: number[][]; head: number[][] };
 }
 
 const WAYS = -1;
@@ -40,10 +42,12 @@ export function specShapes(spec: ModelSpec): SpecShapes {
   if (!spec.head.some((l) => l.kind === 'dense')) bad('the head has no dense layer');
   let shape = [...spec.inputShape];
   let embedding: number[] = [];
+  const layerInputs: SpecShapes['layerInputs'] = { body: [], head: [] };
   for (const part of ['body', 'head'] as const) {
     const names = new Set<string>();
     spec[part].forEach((layer: Layer, i: number) => {
       const where = `spec.${part}[${i}] (${layer.kind})`;
+      layerInputs[part].push([...shape]);
       if ('name' in layer) {
         if (names.has(layer.name)) bad(`${where}: duplicate layer name '${layer.name}' in the ${part}`);
         names.add(layer.name);
@@ -91,6 +95,7 @@ export function specShapes(spec: ModelSpec): SpecShapes {
           break;
         case 'relu':
         case 'identity':
+        case 'l2Normalize':
           break;
       }
       if (shape.some((d) => d !== WAYS && d > 2 ** 31 - 1)) bad(`${where}: output shape [${shape}] is too large`);
@@ -98,5 +103,5 @@ export function specShapes(spec: ModelSpec): SpecShapes {
     if (part === 'body') embedding = shape;
   }
   if (shape.length !== 1) bad(`the head's output must be a vector, got shape [${shape}]`);
-  return { params, waysParams, embedding, outputs: shape[0] === WAYS ? 'ways' : shape[0]! };
+  return { params, waysParams, embedding, outputs: shape[0] === WAYS ? 'ways' : shape[0]!, layerInputs };
 }

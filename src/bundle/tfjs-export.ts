@@ -74,6 +74,9 @@ export function exportTfjsModel(model: Omit<ModelData, 'id'>, weightsFile = 'wei
           break;
         case 'identity':
           break;
+        case 'l2Normalize':
+          // tfjs-layers has no L2-normalisation layer; exporting without it would change the model.
+          throw new BundleError('tfjs_unsupported', `${part} layer l2Normalize has no tfjs-layers counterpart`);
       }
     }
   }

@@ -39,6 +39,11 @@ export function applyLayer(layer: Layer, part: Part, get: ParamLookup, x: tf.Ten
       return tf.reshape(x, [x.shape[0]!, -1]);
     case 'identity':
       return x;
+    case 'l2Normalize': {
+      // rsqrt(max(Σx², 1e-12)) as tf.math.l2_normalize: a zero row stays zero instead of NaN.
+      const inv = tf.rsqrt(tf.maximum(tf.sum(tf.square(x), -1, true), 1e-12));
+      return tf.mul(x, layer.scale === undefined || layer.scale === 1 ? inv : tf.mul(inv, layer.scale));
+    }
   }
   throw new ModelError(`unknown layer kind ${JSON.stringify((layer as { kind: unknown }).kind)}`);
 }

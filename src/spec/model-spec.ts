@@ -45,7 +45,16 @@ export interface ActivationLayer {
   kind: 'relu' | 'flatten' | 'identity';
 }
 
-export type Layer = DenseLayer | Conv2dLayer | MaxPoolLayer | BatchNormLayer | ActivationLayer;
+/**
+ * y = scale · x / ‖x‖ along the last axis (‖x‖ floored at 1e-6, so a zero vector stays zero); no
+ * parameters. Before a prototype head it makes the logits cosine-based: −scale²·‖x̂ − p̂‖² (format 1.1).
+ */
+export interface L2NormalizeLayer {
+  kind: 'l2Normalize';
+  scale?: number;
+}
+
+export type Layer = DenseLayer | Conv2dLayer | MaxPoolLayer | BatchNormLayer | ActivationLayer | L2NormalizeLayer;
 
 export interface ModelSpec {
   /** Shape of one example without the batch dim, e.g. [28, 28, 1] or [1]; inputs arrive flattened row-major. */

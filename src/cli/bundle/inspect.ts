@@ -43,6 +43,8 @@ const layerText = (l: Layer): string => {
       return `maxPool(${l.size}${l.strides && l.strides !== l.size ? ` /${l.strides}` : ''}, ${l.padding ?? 'valid'})`;
     case 'batchNorm':
       return `batchNorm ${l.name}`;
+    case 'l2Normalize':
+      return `l2Normalize(scale ${l.scale ?? 1})`;
     default:
       return l.kind;
   }

@@ -1,0 +1,126 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { readFileSync } from 'node:fs';
+import { BundleError, decodeBundle, encodeBundle } from '../../src/bundle/index';
+import { parseSafetensors, tensorF32 } from '../../src/bundle/safetensors';
+import { importTorchStateDict } from '../../src/bundle/torch-import';
+import { createModel } from '../../src/engine/index';
+import { useWasm } from '../engine/backends';
+import { writeSafetensors } from './safetensors-writer';
+
+const dir = new URL('../fixtures/torch/', import.meta.url);
+const read = (f: string): Uint8Array => new Uint8Array(readFileSync(new URL(f, dir)));
+const json = (f: string): any => JSON.parse(readFileSync(new URL(f, dir), 'utf8'));
+
+/** PyTorch's NCHW-flattened image rows → ours (NHWC-flattened); vectors are unchanged. */
+function toNhwc(rows: number[][], inputShape: number[]): number[][] {
+  if (inputShape.length !== 3) return rows;
+  const [c, h, w] = inputShape as [number, number, number];
+  return rows.map((r) => {
+    const out: number[] = [];
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let ch = 0; ch < c; ch++) out.push(r[ch * h * w + y * w + x]!);
+    return out;
+  });
+}
+
+const refusal = (f: () => unknown): BundleError => {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof BundleError) return e;
+    throw e;
+  }
+  throw new Error('expected a BundleError');
+};
+
+describe('import from PyTorch (safetensors)', () => {
+  beforeAll(useWasm);
+
+  // Tolerance: |ours − torch| ≤ 1e-5·max(1, |torch|). Both sides compute in float32 with different
+  // summation orders (XNNPACK vs PyTorch's CPU kernels); for sums of ≤ 72 products of O(1) values
+  // the rounding differences are ~1e-6 absolute, so an absolute bound for small outputs and a
+  // relative one for large outputs (logits here reach ~10) is the right shape.
+  for (const name of ['cnn4', 'mlp']) {
+    it(`${name}: our forward (stored batch-norm statistics) reproduces PyTorch eval-mode outputs to 1e-5`, async () => {
+      const fx = json(`${name}.json`);
+      const model = importTorchStateDict(parseSafetensors(read(`${name}.safetensors`)), json(`${name}.spec.json`));
+      const m = createModel(await decodeBundle(await encodeBundle(model)));
+      const before = tf.memory().numTensors;
+      const out = tf.tidy(() => m.forward({}, tf.tensor2d(toNhwc(fx.inputs, fx.inputShape))).arraySync()) as number[][];
+      expect(tf.memory().numTensors).toBe(before);
+      let worst = 0;
+      out.forEach((row, i) => row.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - fx.outputs[i][j]) / Math.max(1, Math.abs(fx.outputs[i][j]))))));
+      expect(out.length).toBe(fx.outputs.length);
+      expect(worst).toBeLessThan(1e-5);
+      m.dispose();
+    });
+  }
+
+  it('the conv model needs the NCHW→NHWC row permutation of its first linear layer: without it the outputs are wrong', async () => {
+    const fx = json('cnn4.json');
+    const model = importTorchStateDict(parseSafetensors(read('cnn4.safetensors')), json('cnn4.spec.json'));
+    // Undo the permutation: rows in PyTorch's C,H,W order, as a naive transpose would leave them.
+    const torchW = tensorF32(parseSafetensors(read('cnn4.safetensors')), 'classifier.weight');
+    const naive = new Float32Array(72 * 5);
+    for (let o = 0; o < 5; o++) for (let r = 0; r < 72; r++) naive[r * 5 + o] = torchW.data[o * 72 + r]!;
+    const m = createModel(await decodeBundle(await encodeBundle({ ...model, tensors: { ...model.tensors, 'head/classifier/kernel': { shape: [72, 5], data: naive } } })));
+    const out = tf.tidy(() => m.forward({}, tf.tensor2d(toNhwc(fx.inputs, fx.inputShape))).arraySync()) as number[][];
+    const worst = Math.max(...out.flatMap((row, i) => row.map((v, j) => Math.abs(v - fx.outputs[i][j]))));
+    expect(worst).toBeGreaterThan(0.01);
+    m.dispose();
+  });
+
+  it('decodes F16 and BF16 exactly, skips num_batches_tracked, and writes PyTorch’s batch-norm epsilon', () => {
+    const st = parseSafetensors(read('mlp.safetensors'));
+    expect(st.entries.get('net.0.weight')!.dtype).toBe('BF16');
+    expect(st.entries.get('net.1.running_var')!.dtype).toBe('F16');
+    expect(st.entries.get('net.1.num_batches_tracked')!.dtype).toBe('I64');
+    expect(st.metadata.format).toBe('pt');
+    const model = importTorchStateDict(st, json('mlp.spec.json'));
+    expect(model.spec.body[1]).toEqual({ kind: 'batchNorm', name: 'net.1', epsilon: 1e-5 });
+    expect(model.defaults.labels).toEqual(['a', 'b', 'c']);
+    const bytes = writeSafetensors({ h: { dtype: 'F16', shape: [3], values: [0x3c00, 0xc000, 0x0001] }, b: { dtype: 'BF16', shape: [2], values: [0x3f80, 0xc049] } });
+    const small = parseSafetensors(bytes);
+    expect([...tensorF32(small, 'h').data]).toEqual([1, -2, 2 ** -24]);
+    expect([...tensorF32(small, 'b').data]).toEqual([1, Math.fround(-3.140625)]);
+  });
+
+  it('refuses malformed files with one clear line: overlap, out of range, trailing bytes, holes, sizes, header', () => {
+    const ok = { a: { dtype: 'F32', shape: [2], values: [0, 0] }, b: { dtype: 'F32', shape: [1], values: [0] } };
+    const cases: [Uint8Array, RegExp][] = [
+      [writeSafetensors(ok, { offsets: { a: [0, 8], b: [4, 8] } }), /overlaps/],
+      [writeSafetensors(ok, { offsets: { a: [0, 8], b: [8, 16] } }), /outside the 12-byte data buffer/],
+      [writeSafetensors(ok, { trailing: 4 }), /4 trailing bytes/],
+      [writeSafetensors(ok, { offsets: { a: [4, 12], b: [0, 0] } }), /bytes for F32 \[1\]/],
+      [writeSafetensors(ok, { offsets: { a: [0, 8], b: [12, 16] }, trailing: 4 }), /outside|unused bytes/],
+      [writeSafetensors(ok, { headerLength: 1e9 }), /header length 1000000000 does not fit/],
+      [writeSafetensors(ok, { rawHeader: '{"a": ' }), /not UTF-8 JSON/],
+      [writeSafetensors({ a: { dtype: 'Q4', shape: [1], values: [0] } }), /unknown dtype "Q4"/],
+      [new Uint8Array(5), /too short/],
+    ];
+    for (const [bytes, why] of cases) {
+      const e = refusal(() => parseSafetensors(bytes));
+      expect(e.code).toBe('safetensors_invalid');
+      expect(e.message).toMatch(why);
+      expect(e.message).not.toContain('\n');
+    }
+    const f64 = parseSafetensors(writeSafetensors({ w: { dtype: 'F64', shape: [1], values: [0] } }));
+    expect(refusal(() => tensorF32(f64, 'w')).message).toMatch(/'w' is F64; only F32, F16, BF16/);
+  });
+
+  it('refuses missing keys, unused keys, and shape mismatches naming the key and both shapes', () => {
+    const st = parseSafetensors(read('cnn4.safetensors'));
+    const spec = json('cnn4.spec.json');
+    const wrongFilters = { ...spec, spec: { ...spec.spec, body: spec.spec.body.map((l: any) => (l.name === 'conv1' ? { ...l, filters: 16 } : l)) } };
+    expect(refusal(() => importTorchStateDict(st, wrongFilters)).message).toMatch(/body\/conv1\/kernel ← 'features\.1\.conv\.weight': torch shape \[8,8,3,3\] does not fit \[3,3,8,16\] \(expected torch shape \[16,8,3,3\]\)/);
+    const noModules = { ...spec, modules: undefined };
+    expect(refusal(() => importTorchStateDict(st, noModules)).message).toMatch(/body\/conv0\/kernel ← 'conv0\.weight': no such key/);
+    const unusedSt = parseSafetensors(writeSafetensors({ 'x.weight': { dtype: 'F32', shape: [2, 3], values: [1, 2, 3, 4, 5, 6] }, 'x.bias': { dtype: 'F32', shape: [2], values: [0, 0] }, 'extra.weight': { dtype: 'F32', shape: [1], values: [0] } }));
+    const lin = { spec: { inputShape: [3], task: 'regression', body: [], head: [{ kind: 'dense', name: 'x', units: 2 }] } };
+    expect(refusal(() => importTorchStateDict(unusedSt, lin)).message).toMatch(/torch key 'extra\.weight' is not used by the spec; list it under "ignore"/);
+    const r = importTorchStateDict(unusedSt, { ...lin, ignore: ['extra.*'] });
+    expect([...r.tensors['head/x/kernel']!.data]).toEqual([1, 4, 2, 5, 3, 6]); // [out,in] → [in,out]
+    expect(refusal(() => importTorchStateDict(unusedSt, { ...lin, ignore: ['extra.*'], tensors: { 'head/x/kernel': null } })).message).toMatch(/only a bias, beta or gamma may be mapped to null/);
+    expect(importTorchStateDict(unusedSt, { ...lin, ignore: ['extra.*', 'x.bias'], tensors: { 'head/x/bias': null } }).tensors['head/x/bias']!.data).toEqual(new Float32Array(2));
+  });
+});
