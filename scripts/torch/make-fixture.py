@@ -9,7 +9,11 @@ Two eval-mode models with seeded random weights and non-trivial batch-norm runni
   mlp   - Linear-BatchNorm1d-ReLU-Linear-ReLU-Linear named net.0 ... net.5. Weights rounded through
           bfloat16 and stored as BF16, batch-norm statistics rounded through float16 and stored as
           F16, so PyTorch's outputs (computed in float32 from the rounded values) are exact targets.
-For each: <name>.safetensors (written by hand with struct + json: no safetensors package needed)
+Also l2l-keys.json: the state-dict keys and shapes of learn2learn's CNN4(output_size=5) (=
+MiniImagenetCNN(5): hidden 64, 84x84x3) and of the Convnet in learn2learn's
+examples/vision/protonet_miniimagenet.py, rebuilt here with the same module names, so the example
+import specs in examples/torch/ are checked against them without torch or a checkpoint.
+For each model: <name>.safetensors (written by hand with struct + json: no safetensors package needed)
 and <name>.json = {inputs (NCHW, as PyTorch takes them), outputs}. num_batches_tracked (I64) stays
 in the file, as in any real state dict.
 """
@@ -93,6 +97,15 @@ def save(name, model, inputs, tensors, note):
         f.write('\n')
 
 
+class ProtoConvnet(nn.Module):
+    """The Convnet of learn2learn's examples/vision/protonet_miniimagenet.py (encoder.N.{0: conv, 1: bn})."""
+
+    def __init__(self, x_dim=3, hid_dim=64, z_dim=64):
+        super().__init__()
+        block = lambda i, o: nn.Sequential(nn.Conv2d(i, o, 3, padding=1), nn.BatchNorm2d(o), nn.ReLU(), nn.MaxPool2d(2))
+        self.encoder = nn.Sequential(block(x_dim, hid_dim), block(hid_dim, hid_dim), block(hid_dim, hid_dim), block(hid_dim, z_dim))
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     torch.manual_seed(0)
@@ -119,6 +132,12 @@ def main():
             if v.is_floating_point():
                 v.copy_(stored[k].to(torch.float32))  # PyTorch computes with exactly the stored values
     save('mlp', mlp, torch.randn(6, 10, generator=g), stored, 'MLP, BF16 weights, F16 batch-norm statistics')
+
+    keys = {name: {k: list(v.shape) for k, v in m.state_dict().items()} for name, m in
+            [('cnn4', CNN4(channels=3, hidden=64, layers=4, size=84, out=5)), ('protonet-convnet', ProtoConvnet())]}
+    with open(os.path.join(OUT, 'l2l-keys.json'), 'w') as f:
+        json.dump(keys, f, indent=1)
+        f.write('\n')
 
 
 if __name__ == '__main__':

@@ -124,3 +124,37 @@ describe('import from PyTorch (safetensors)', () => {
     expect(importTorchStateDict(unusedSt, { ...lin, ignore: ['extra.*', 'x.bias'], tensors: { 'head/x/bias': null } }).tensors['head/x/bias']!.data).toEqual(new Float32Array(2));
   });
 });
+
+describe('the learn2learn example specs (examples/torch/)', () => {
+  const keys = json('l2l-keys.json') as Record<string, Record<string, number[]>>;
+  /** A safetensors file with the model's exact keys and shapes (seeded values; I64 for num_batches_tracked). */
+  const fake = (model: string): Uint8Array => {
+    let s = 1;
+    const next = (): number => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+    return writeSafetensors(
+      Object.fromEntries(
+        Object.entries(keys[model]!).map(([k, shape]) => {
+          const n = shape.reduce((a, b) => a * b, 1);
+          if (k.endsWith('num_batches_tracked')) return [k, { dtype: 'I64', shape, values: [0] }];
+          return [k, { dtype: 'F32', shape, values: Array.from({ length: n }, () => (k.endsWith('running_var') ? 1 + Math.abs(next()) : next())) }];
+        }),
+      ),
+    );
+  };
+  const spec = (f: string): unknown => JSON.parse(readFileSync(new URL(`../../examples/torch/${f}`, import.meta.url), 'utf8'));
+
+  it('l2l-cnn4-maml.spec.json maps every key of CNN4(output_size=5): learned 5-way head, 1600-d flatten permuted', async () => {
+    const model = importTorchStateDict(parseSafetensors(fake('cnn4')), spec('l2l-cnn4-maml.spec.json'));
+    expect(model.tensors['head/classifier/kernel']!.shape).toEqual([1600, 5]);
+    expect(model.defaults).toMatchObject({ scope: 'head', steps: 5, lr: 0.5, headInit: 'learned', labels: [0, 1, 2, 3, 4] });
+    const m = createModel(await decodeBundle(await encodeBundle(model)));
+    expect(m.embedShape).toEqual([1600]);
+    m.dispose();
+  });
+
+  it('l2l-protonet-convnet.spec.json maps every key of the ProtoNet Convnet: prototype head over 1600-d', async () => {
+    const model = importTorchStateDict(parseSafetensors(fake('protonet-convnet')), spec('l2l-protonet-convnet.spec.json'));
+    expect(model.defaults).toMatchObject({ headInit: 'prototype', steps: 10, lr: 0.01 });
+    expect(Object.keys(model.tensors)).toHaveLength(24);
+  });
+});

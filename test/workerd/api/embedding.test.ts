@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { exports } from 'cloudflare:workers';
 import { accuracy, embeddingEpisodes } from '../../helpers/embedding-episodes';
+import embedAdapt from '../../../examples/embed-adapt.json';
+import embedPredict from '../../../examples/embed-predict.json';
+import embedExpected from '../../../examples/embed-expected.json';
 
 const call = (method: string, path: string, body?: unknown) =>
   exports.default.fetch(
@@ -43,6 +46,14 @@ describe('the shipped embed-384 model over HTTP (workerd, real KV)', () => {
     expect(prototypes).toBeGreaterThan(0.6);
     expect(adapted).toBeGreaterThan(0.85);
     expect(adapted).toBeGreaterThan(prototypes);
+  });
+
+  it("docs/embeddings.md's curl flow: support-inbox intents over hashed sentence vectors", async () => {
+    const a = await call('POST', '/v1/models/embed-384/adapt', embedAdapt);
+    expect(a.status).toBe(200);
+    expect(((await a.json()) as { labels: string[] }).labels).toEqual(['billing', 'shipping', 'account']);
+    const p = (await (await call('POST', '/v1/models/embed-384/predict', embedPredict)).json()) as Predict;
+    expect(p.predictions.map((x) => x.label)).toEqual(embedExpected.labels);
   });
 
   it('a vector of the wrong length is a 422 input_length problem', async () => {
