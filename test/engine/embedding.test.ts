@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { readFileSync } from 'node:fs';
-import { decodeBundle, encodeBundle, readBundleHeader } from '../../src/bundle/index';
+import { BundleError, decodeBundle, encodeBundle, exportTfjsModel, readBundleHeader } from '../../src/bundle/index';
 import { adapt, applyLayer, createModel, predict } from '../../src/engine/index';
 import { embeddingModel, EmbeddingModelError } from '../../src/spec/embedding-model';
 import { useWasm } from './backends';
@@ -63,6 +63,16 @@ describe('embedding-input models', () => {
     const worst = Math.max(...w.data.map((v, i) => Math.abs(v - fast.head.params['head/out/kernel']!.data[i]!)));
     expect(worst).toBeLessThan(1e-5 * Math.max(1, ...w.data.map(Math.abs)));
     expect(adapt(l2, ep.support).head.params['head/out/kernel']!.data).toEqual(w.data);
+  });
+
+  it('the bundle refuses a bad l2Normalize scale, and tfjs export refuses the layer', async () => {
+    const base = embeddingModel({ dim: 4 });
+    for (const scale of [0, -1, 1e5]) {
+      const bad = { ...base, spec: { ...base.spec, body: [{ kind: 'l2Normalize' as const, scale }] } };
+      await expect(encodeBundle(bad)).rejects.toThrow(/spec\.body\[0\]\.scale: must be in \(0, 10000\]/);
+    }
+    expect(() => exportTfjsModel(base)).toThrow(BundleError);
+    expect(() => exportTfjsModel(base)).toThrow(/tfjs_unsupported: body layer l2Normalize/);
   });
 
   it('checks input length against D and refuses bad options', () => {
