@@ -6,6 +6,9 @@ import { adapt, applyLayer, createModel, predict } from '../../src/engine/index'
 import { embeddingModel, EmbeddingModelError } from '../../src/spec/embedding-model';
 import { useWasm } from './backends';
 import { accuracy, embeddingEpisodes } from '../helpers/embedding-episodes';
+import { encodeHead } from '../../src/head/index';
+import { sha256Hex } from '../../src/util/sha256';
+import golden from './embedding-golden.json';
 import type { Model } from '../../src/engine/index';
 
 const labelsOf = (m: Model, eps: ReturnType<typeof embeddingEpisodes>, opts: { steps?: number; path?: 'fast' | 'fused' } = {}): unknown[][] =>
@@ -73,6 +76,15 @@ describe('embedding-input models', () => {
     }
     expect(() => exportTfjsModel(base)).toThrow(BundleError);
     expect(() => exportTfjsModel(base)).toThrow(/tfjs_unsupported: body layer l2Normalize/);
+  });
+
+  it('the shipped model adapts the golden support set to the golden head bytes (workerd checks the same hash)', async () => {
+    const m = createModel(await decodeBundle(readFileSync('bundles/embed-384.fsb')));
+    const [ep] = embeddingEpisodes(1, golden.episodes);
+    const r = adapt(m, ep!.support);
+    expect(r.path).toBe('fused');
+    expect(await sha256Hex(await encodeHead(r.head))).toBe(golden.headSha256);
+    m.dispose();
   });
 
   it('checks input length against D and refuses bad options', () => {

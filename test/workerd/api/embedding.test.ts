@@ -4,6 +4,8 @@ import { accuracy, embeddingEpisodes } from '../../helpers/embedding-episodes';
 import embedAdapt from '../../../examples/embed-adapt.json';
 import embedPredict from '../../../examples/embed-predict.json';
 import embedExpected from '../../../examples/embed-expected.json';
+import golden from '../../engine/embedding-golden.json';
+import { sha256Hex } from '../../../src/util/sha256';
 
 const call = (method: string, path: string, body?: unknown) =>
   exports.default.fetch(
@@ -54,6 +56,14 @@ describe('the shipped embed-384 model over HTTP (workerd, real KV)', () => {
     expect(((await a.json()) as { labels: string[] }).labels).toEqual(['billing', 'shipping', 'account']);
     const p = (await (await call('POST', '/v1/models/embed-384/predict', embedPredict)).json()) as Predict;
     expect(p.predictions.map((x) => x.label)).toEqual(embedExpected.labels);
+  });
+
+  it('the head adapted in workerd is byte-for-byte the one Node adapts (golden hash, downloaded through the heads route)', async () => {
+    const [ep] = embeddingEpisodes(1, golden.episodes);
+    const a = (await (await call('POST', '/v1/models/embed-384/adapt', { user: 'embed-golden', support: ep!.support })).json()) as { headId: string };
+    const h = await call('GET', `/v1/models/embed-384/heads/${a.headId}`);
+    expect(h.status).toBe(200);
+    expect(await sha256Hex(await h.arrayBuffer())).toBe(golden.headSha256);
   });
 
   it('a vector of the wrong length is a 422 input_length problem', async () => {
