@@ -96,6 +96,7 @@ function ignored(patterns: string[], key: string): boolean {
 /** Builds model data (encode with `encodeBundle`) from a parsed safetensors file and an import spec. */
 export function importTorchStateDict(st: Safetensors, importSpec: Json, opts: { name?: string; source?: string } = {}): Omit<ModelData, 'id'> {
   const o = obj(importSpec, 'import spec');
+  if (o.spec === undefined) fail('the import spec has no "spec" member (our architecture; see docs/pytorch.md)');
   const spec = withTorchEpsilon(parseSpec(o.spec));
   const shapes = specShapes(spec);
   const modules = o.modules === undefined ? {} : obj(o.modules, 'modules');
