@@ -6,11 +6,14 @@
 Two eval-mode models with seeded random weights and non-trivial batch-norm running statistics:
   cnn4  - learn2learn's CNN4 layout (features.N.{conv,normalize}, classifier): 2 conv blocks on
           3x12x12 inputs, 8 filters, then a linear layer over the NCHW flatten. Stored as F32.
+  omniglotcnn - learn2learn's OmniglotCNN layout (hidden 8): 4 x (3x3 conv, stride 2, padding 1 ->
+          BatchNorm2d -> ReLU), mean over H and W, classifier; its state dict holds every conv/bn
+          twice (base.N.* and features.1.N.*: the same modules reached by two paths). F32.
   mlp   - Linear-BatchNorm1d-ReLU-Linear-ReLU-Linear named net.0 ... net.5. Weights rounded through
           bfloat16 and stored as BF16, batch-norm statistics rounded through float16 and stored as
           F16, so PyTorch's outputs (computed in float32 from the rounded values) are exact targets.
 Also l2l-keys.json: the state-dict keys and shapes of learn2learn's CNN4(output_size=5) (=
-MiniImagenetCNN(5): hidden 64, 84x84x3) and of the Convnet in learn2learn's
+MiniImagenetCNN(5): hidden 64, 84x84x3), OmniglotCNN(output_size=5) (hidden 64) and of the Convnet in learn2learn's
 examples/vision/protonet_miniimagenet.py, rebuilt here with the same module names, so the example
 import specs in examples/torch/ are checked against them without torch or a checkpoint.
 For each model: <name>.safetensors (written by hand with struct + json: no safetensors package needed)
@@ -97,6 +100,44 @@ def save(name, model, inputs, tensors, note):
         f.write('\n')
 
 
+class StridedBlock(nn.Module):
+    """learn2learn ConvBlock with max_pool=False: the conv strides by 2 instead (max_pool is then a plain lambda, no keys)."""
+
+    def __init__(self, cin, cout):
+        super().__init__()
+        self.max_pool = lambda x: x
+        self.normalize = nn.BatchNorm2d(cout, affine=True)
+        self.relu = nn.ReLU()
+        self.conv = nn.Conv2d(cin, cout, (3, 3), stride=(2, 2), padding=1, bias=True)
+
+    def forward(self, x):
+        return self.max_pool(self.relu(self.normalize(self.conv(x))))
+
+
+class Fn(nn.Module):
+    """learn2learn.nn.Lambda: a parameter-free function as a module."""
+
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def forward(self, x):
+        return self.fn(x)
+
+
+class OmniglotCNN(nn.Module):
+    """learn2learn.vision.models.OmniglotCNN: base registered twice (self.base and inside self.features)."""
+
+    def __init__(self, output_size=5, hidden_size=64, layers=4):
+        super().__init__()
+        self.base = nn.Sequential(*[StridedBlock(1 if i == 0 else hidden_size, hidden_size) for i in range(layers)])
+        self.features = nn.Sequential(Fn(lambda x: x.view(-1, 1, 28, 28)), self.base, Fn(lambda x: x.mean(dim=[2, 3])), nn.Flatten())
+        self.classifier = nn.Linear(hidden_size, output_size, bias=True)
+
+    def forward(self, x):
+        return self.classifier(self.features(x))
+
+
 class ProtoConvnet(nn.Module):
     """The Convnet of learn2learn's examples/vision/protonet_miniimagenet.py (encoder.N.{0: conv, 1: bn})."""
 
@@ -116,6 +157,11 @@ def main():
         randomize_bn(block.normalize, g)
     save('cnn4', cnn, torch.randn(4, 3, 12, 12, generator=g), cnn.state_dict(), 'learn2learn CNN4 layout, hidden 8, 2 layers, 3x12x12')
 
+    omni = OmniglotCNN(output_size=5, hidden_size=8)
+    for block in omni.base:
+        randomize_bn(block.normalize, g)
+    save('omniglotcnn', omni, torch.rand(3, 1, 28, 28, generator=g), omni.state_dict(), 'learn2learn OmniglotCNN layout, hidden 8')
+
     mlp = nn.Module()
     mlp.net = nn.Sequential(nn.Linear(10, 32), nn.BatchNorm1d(32), nn.ReLU(), nn.Linear(32, 16), nn.ReLU(), nn.Linear(16, 3))
     mlp.forward = lambda x: mlp.net(x)
@@ -134,7 +180,7 @@ def main():
     save('mlp', mlp, torch.randn(6, 10, generator=g), stored, 'MLP, BF16 weights, F16 batch-norm statistics')
 
     keys = {name: {k: list(v.shape) for k, v in m.state_dict().items()} for name, m in
-            [('cnn4', CNN4(channels=3, hidden=64, layers=4, size=84, out=5)), ('protonet-convnet', ProtoConvnet())]}
+            [('cnn4', CNN4(channels=3, hidden=64, layers=4, size=84, out=5)), ('omniglotcnn', OmniglotCNN()), ('protonet-convnet', ProtoConvnet())]}
     with open(os.path.join(OUT, 'l2l-keys.json'), 'w') as f:
         json.dump(keys, f, indent=1)
         f.write('\n')

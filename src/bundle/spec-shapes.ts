@@ -28,8 +28,12 @@ const bad = (m: string): never => {
   throw new BundleError('bad_spec', m);
 };
 
-/** Output size of a conv/pool window along one axis (tfjs semantics). */
-function windowOut(n: number, k: number, s: number, padding: Padding, where: string): number {
+/** Output size of a conv/pool window along one axis (tfjs semantics; an integer pads both sides, as PyTorch). */
+function windowOut(n: number, k: number, s: number, padding: Padding | number, where: string): number {
+  if (typeof padding === 'number') {
+    if (n + 2 * padding < k) bad(`${where}: window ${k} larger than input ${n} padded by ${padding}`);
+    return Math.floor((n + 2 * padding - k) / s) + 1;
+  }
   if (padding === 'same') return Math.ceil(n / s);
   if (n < k) bad(`${where}: window ${k} larger than input ${n} with 'valid' padding`);
   return Math.floor((n - k) / s) + 1;
@@ -92,6 +96,10 @@ export function specShapes(spec: ModelSpec): SpecShapes {
           break;
         case 'flatten':
           shape = [shape.reduce((a, b) => a * b, 1)];
+          break;
+        case 'globalAvgPool':
+          if (shape.length !== 3) bad(`${where}: needs a [height, width, channels] input, got [${shape}]`);
+          shape = [last];
           break;
         case 'relu':
         case 'identity':

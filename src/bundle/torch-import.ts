@@ -124,7 +124,10 @@ export function importTorchStateDict(st: Safetensors, importSpec: Json, opts: { 
       continue;
     }
     const key = m !== undefined ? str(m, `tensors.${p.name}`) : `${typeof modules[layerPath] === 'string' ? modules[layerPath] : layerName}.${TORCH_PARAM[param]}`;
-    if (!st.entries.has(key)) fail(`${p.name} ← '${key}': no such key in the state dict (map it under "modules" or "tensors"; keys start with ${[...st.entries.keys()].slice(0, 3).map((k) => `'${k}'`).join(', ')}…)`);
+    if (!st.entries.has(key)) {
+      const hint = ['bias', 'beta', 'gamma'].includes(param) ? `; a layer built without one maps "tensors": {"${p.name}": null}` : '';
+      fail(`${p.name} ← '${key}': no such key in the state dict (map it under "modules" or "tensors"${hint}; keys start with ${[...st.entries.keys()].slice(0, 3).map((k) => `'${k}'`).join(', ')}…)`);
+    }
     if (used.has(key)) fail(`${p.name} ← '${key}': that key is already used by another parameter`);
     used.add(key);
     tensors[p.name] = { shape: p.shape, data: convert(p.name, key, layer.kind, param, p.shape, tensorF32(st, key), param === 'kernel' ? flats.get(layerPath) : undefined) };

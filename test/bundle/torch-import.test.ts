@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
-import { BundleError, decodeBundle, encodeBundle } from '../../src/bundle/index';
+import { BundleError, decodeBundle, encodeBundle, exportTfjsModel, readBundleHeader } from '../../src/bundle/index';
 import { parseSafetensors, tensorF32 } from '../../src/bundle/safetensors';
 import { importTorchStateDict } from '../../src/bundle/torch-import';
 import { createModel } from '../../src/engine/index';
@@ -40,7 +41,7 @@ describe('import from PyTorch (safetensors)', () => {
   // summation orders (XNNPACK vs PyTorch's CPU kernels); for sums of ≤ 72 products of O(1) values
   // the rounding differences are ~1e-6 absolute, so an absolute bound for small outputs and a
   // relative one for large outputs (logits here reach ~10) is the right shape.
-  for (const name of ['cnn4', 'mlp']) {
+  for (const name of ['cnn4', 'omniglotcnn', 'mlp']) {
     it(`${name}: our forward (stored batch-norm statistics) reproduces PyTorch eval-mode outputs to 1e-5`, async () => {
       const fx = json(`${name}.json`);
       const model = importTorchStateDict(parseSafetensors(read(`${name}.safetensors`)), json(`${name}.spec.json`));
@@ -68,6 +69,34 @@ describe('import from PyTorch (safetensors)', () => {
     const worst = Math.max(...out.flatMap((row, i) => row.map((v, j) => Math.abs(v - fx.outputs[i][j]))));
     expect(worst).toBeGreaterThan(0.01);
     m.dispose();
+  });
+
+  it('OmniglotCNN needs PyTorch padding (format 1.1): with tfjs "same" padding its outputs are wrong', async () => {
+    const fx = json('omniglotcnn.json');
+    const model = importTorchStateDict(parseSafetensors(read('omniglotcnn.safetensors')), json('omniglotcnn.spec.json'));
+    expect((await readBundleHeader(await encodeBundle(model))).version).toBe('1.1');
+    const same = { ...model, spec: { ...model.spec, body: model.spec.body.map((l) => (l.kind === 'conv2d' ? { ...l, padding: 'same' as const } : l)) } };
+    const m = createModel(await decodeBundle(await encodeBundle(same)));
+    const out = tf.tidy(() => m.forward({}, tf.tensor2d(fx.inputs)).arraySync()) as number[][];
+    expect(Math.max(...out.flatMap((row, i) => row.map((v, j) => Math.abs(v - fx.outputs[i][j]))))).toBeGreaterThan(0.01);
+    m.dispose();
+  });
+
+  it('exports the imported OmniglotCNN to tfjs-layers (ZeroPadding2D + Conv2D, GlobalAveragePooling2D): tfjs predicts softmax(PyTorch logits)', async () => {
+    const fx = json('omniglotcnn.json');
+    const model = importTorchStateDict(parseSafetensors(read('omniglotcnn.safetensors')), json('omniglotcnn.spec.json'));
+    const { modelJson, weightData } = exportTfjsModel(model);
+    const weightSpecs = modelJson.weightsManifest.flatMap((g) => g.weights);
+    const loaded = await tfl.loadLayersModel(tfl.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs, weightData } as never));
+    const probs = tfl.tidy(() => (loaded.predict(tfl.tensor4d(fx.inputs.flat(), [fx.inputs.length, 28, 28, 1])) as tfl.Tensor).arraySync()) as number[][];
+    loaded.dispose();
+    probs.forEach((row, i) => {
+      const z = fx.outputs[i] as number[];
+      const mx = Math.max(...z);
+      const e = z.map((v) => Math.exp(v - mx));
+      const sum = e.reduce((a, b) => a + b, 0);
+      row.forEach((p, j) => expect(Math.abs(p - e[j]! / sum)).toBeLessThan(1e-5));
+    });
   });
 
   it('decodes F16 and BF16 exactly, skips num_batches_tracked, and writes PyTorch’s batch-norm epsilon', () => {
@@ -149,6 +178,14 @@ describe('the learn2learn example specs (examples/torch/)', () => {
     expect(model.defaults).toMatchObject({ scope: 'head', steps: 5, lr: 0.5, headInit: 'learned', labels: [0, 1, 2, 3, 4] });
     const m = createModel(await decodeBundle(await encodeBundle(model)));
     expect(m.embedShape).toEqual([1600]);
+    m.dispose();
+  });
+
+  it('l2l-omniglotcnn-maml.spec.json maps OmniglotCNN(output_size=5): strided padded convs, global mean, duplicate keys ignored', async () => {
+    const model = importTorchStateDict(parseSafetensors(fake('omniglotcnn')), spec('l2l-omniglotcnn-maml.spec.json'));
+    expect(model.tensors['head/classifier/kernel']!.shape).toEqual([64, 5]);
+    const m = createModel(await decodeBundle(await encodeBundle(model)));
+    expect(m.embedShape).toEqual([64]);
     m.dispose();
   });
 
