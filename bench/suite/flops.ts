@@ -2,7 +2,8 @@
 // relu and bias 1 per element; max-pool one compare per window element.
 import type { Layer, Padding } from '../../src/spec/model-spec';
 
-const outSize = (n: number, k: number, s: number, padding: Padding | undefined): number => (padding === 'same' ? Math.ceil(n / s) : Math.floor((n - k) / s) + 1);
+const outSize = (n: number, k: number, s: number, padding: Padding | number | undefined): number =>
+  padding === 'same' ? Math.ceil(n / s) : Math.floor((n + 2 * (typeof padding === 'number' ? padding : 0) - k) / s) + 1;
 
 /** FLOPs of one example through `layers`, starting from `shape` ([h, w, c] or [features]). */
 export function forwardFlops(layers: readonly Layer[], shape: readonly number[]): { flops: number; outShape: number[] } {

@@ -1,6 +1,6 @@
 import type { ModelData } from '../spec/model-spec';
 import { BundleError } from './errors';
-import { align, writeFrame } from './layout';
+import { align, FORMAT_MAJOR, writeFrame } from './layout';
 import { canonicalJson } from './canonical-json';
 import { str } from './json-checks';
 import { parseSpec } from './parse-spec';
@@ -90,7 +90,10 @@ export async function encodeBundle(model: Omit<ModelData, 'id'>, opts: EncodeOpt
   // On disk an int8 entry names only its scheme and axis: the scales and zero points lead its bytes.
   const table = entries.map(({ quant, ...e }) => (quant ? { ...e, quant: { scheme: 'affine', axis: quant.axis } } : e));
   const header = new TextEncoder().encode(canonicalJson({ name, spec, defaults, provenance, tensors: table }));
-  return writeFrame(header, payload);
+  // Format 1.1 added l2Normalize, globalAvgPool and integer conv padding; anything else is still
+  // written as 1.0 (same bytes as before).
+  const minor = [...spec.body, ...spec.head].some((l) => l.kind === 'l2Normalize' || l.kind === 'globalAvgPool' || (l.kind === 'conv2d' && typeof l.padding === 'number')) ? 1 : 0;
+  return writeFrame(header, payload, { major: FORMAT_MAJOR, minor });
 }
 
 /** The bytes of a typed array in little-endian order (a copy only on big-endian hosts). */

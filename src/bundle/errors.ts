@@ -16,7 +16,9 @@ export type BundleErrorCode =
   | 'out_of_range'
   | 'bad_input'
   | 'tfjs_unsupported'
-  | 'tfjs_bad_weights';
+  | 'tfjs_bad_weights'
+  | 'safetensors_invalid'
+  | 'torch_mapping';
 
 /** A bundle (or a model about to become one) was refused; `code` says why, `message` says where. */
 export class BundleError extends Error {

@@ -9,7 +9,8 @@ import { sha256, toHex } from '../util/sha256';
  */
 export const MAGIC = Uint8Array.of(0x89, 0x46, 0x53, 0x42, 0x0d, 0x0a, 0x1a, 0x0a);
 export const FORMAT_MAJOR = 1;
-export const FORMAT_MINOR = 0;
+/** The newest minor version this code reads and writes (1.1: the l2Normalize layer). */
+export const FORMAT_MINOR = 1;
 export const PRELUDE_BYTES = 24;
 export const CHECKSUM_BYTES = 32;
 /** Payload start and every tensor offset are multiples of this, so typed-array views need no copy. */

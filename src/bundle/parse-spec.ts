@@ -3,7 +3,7 @@ import { arr, ident, int, num, obj, oneOf, shape } from './json-checks';
 import type { Json } from './json-checks';
 import { BundleError } from './errors';
 
-const LAYER_KINDS = ['dense', 'conv2d', 'maxPool', 'batchNorm', 'relu', 'flatten', 'identity'] as const;
+const LAYER_KINDS = ['dense', 'conv2d', 'maxPool', 'batchNorm', 'relu', 'flatten', 'identity', 'l2Normalize', 'globalAvgPool'] as const;
 const PADDINGS = ['same', 'valid'] as const;
 const MAX_DIM = 2 ** 24;
 
@@ -33,7 +33,7 @@ export function parseLayer(v: Json, path: string): Layer {
     case 'conv2d':
       return withOptional(
         { kind, name: ident(o.name, p('name')), filters: int(o.filters, p('filters'), 1, MAX_DIM), kernelSize: int(o.kernelSize, p('kernelSize'), 1, 1024) },
-        { strides: o.strides === undefined ? undefined : int(o.strides, p('strides'), 1, 1024), padding: o.padding === undefined ? undefined : oneOf(o.padding, p('padding'), PADDINGS) },
+        { strides: o.strides === undefined ? undefined : int(o.strides, p('strides'), 1, 1024), padding: o.padding === undefined ? undefined : typeof o.padding === 'number' ? int(o.padding, p('padding'), 0, 1024) : oneOf(o.padding, p('padding'), PADDINGS) },
       );
     case 'maxPool':
       return withOptional(
@@ -44,6 +44,11 @@ export function parseLayer(v: Json, path: string): Layer {
       const epsilon = o.epsilon === undefined ? undefined : num(o.epsilon, p('epsilon'));
       if (epsilon !== undefined && !(epsilon > 0)) throw new BundleError('bad_header', `${p('epsilon')}: must be > 0`);
       return withOptional({ kind, name: ident(o.name, p('name')) }, { epsilon });
+    }
+    case 'l2Normalize': {
+      const scale = o.scale === undefined ? undefined : num(o.scale, p('scale'));
+      if (scale !== undefined && !(scale > 0 && scale <= 1e4)) throw new BundleError('bad_header', `${p('scale')}: must be in (0, 10000]`);
+      return withOptional({ kind }, { scale });
     }
     default:
       return { kind };

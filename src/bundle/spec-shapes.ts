@@ -18,6 +18,8 @@ export interface SpecShapes {
   embedding: number[];
   /** Output units of the head, or 'ways'. */
   outputs: number | 'ways';
+  /** The shape entering each layer, per part in layer order (importers need it, e.g. what a flatten flattened). */
+  layerInputs: { body: number[][]; head: number[][] };
 }
 
 const WAYS = -1;
@@ -26,8 +28,12 @@ const bad = (m: string): never => {
   throw new BundleError('bad_spec', m);
 };
 
-/** Output size of a conv/pool window along one axis (tfjs semantics). */
-function windowOut(n: number, k: number, s: number, padding: Padding, where: string): number {
+/** Output size of a conv/pool window along one axis (tfjs semantics; an integer pads both sides, as PyTorch). */
+function windowOut(n: number, k: number, s: number, padding: Padding | number, where: string): number {
+  if (typeof padding === 'number') {
+    if (n + 2 * padding < k) bad(`${where}: window ${k} larger than input ${n} padded by ${padding}`);
+    return Math.floor((n + 2 * padding - k) / s) + 1;
+  }
   if (padding === 'same') return Math.ceil(n / s);
   if (n < k) bad(`${where}: window ${k} larger than input ${n} with 'valid' padding`);
   return Math.floor((n - k) / s) + 1;
@@ -40,10 +46,12 @@ export function specShapes(spec: ModelSpec): SpecShapes {
   if (!spec.head.some((l) => l.kind === 'dense')) bad('the head has no dense layer');
   let shape = [...spec.inputShape];
   let embedding: number[] = [];
+  const layerInputs: SpecShapes['layerInputs'] = { body: [], head: [] };
   for (const part of ['body', 'head'] as const) {
     const names = new Set<string>();
     spec[part].forEach((layer: Layer, i: number) => {
       const where = `spec.${part}[${i}] (${layer.kind})`;
+      layerInputs[part].push([...shape]);
       if ('name' in layer) {
         if (names.has(layer.name)) bad(`${where}: duplicate layer name '${layer.name}' in the ${part}`);
         names.add(layer.name);
@@ -89,8 +97,13 @@ export function specShapes(spec: ModelSpec): SpecShapes {
         case 'flatten':
           shape = [shape.reduce((a, b) => a * b, 1)];
           break;
+        case 'globalAvgPool':
+          if (shape.length !== 3) bad(`${where}: needs a [height, width, channels] input, got [${shape}]`);
+          shape = [last];
+          break;
         case 'relu':
         case 'identity':
+        case 'l2Normalize':
           break;
       }
       if (shape.some((d) => d !== WAYS && d > 2 ** 31 - 1)) bad(`${where}: output shape [${shape}] is too large`);
@@ -98,5 +111,5 @@ export function specShapes(spec: ModelSpec): SpecShapes {
     if (part === 'body') embedding = shape;
   }
   if (shape.length !== 1) bad(`the head's output must be a vector, got shape [${shape}]`);
-  return { params, waysParams, embedding, outputs: shape[0] === WAYS ? 'ways' : shape[0]! };
+  return { params, waysParams, embedding, outputs: shape[0] === WAYS ? 'ways' : shape[0]!, layerInputs };
 }

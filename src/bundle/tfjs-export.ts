@@ -61,7 +61,10 @@ export function exportTfjsModel(model: Omit<ModelData, 'id'>, weightsFile = 'wei
           break;
         case 'conv2d': {
           const s = layer.strides ?? 1;
-          layers.push({ class_name: 'Conv2D', config: { name: tfName, filters: layer.filters, kernel_size: [layer.kernelSize, layer.kernelSize], strides: [s, s], padding: layer.padding ?? 'valid', data_format: 'channels_last', dilation_rate: [1, 1], activation: 'linear', use_bias: true } });
+          const pad = layer.padding ?? 'valid';
+          // Keras has no symmetric integer padding on Conv2D: a ZeroPadding2D before a 'valid' conv is the same.
+          if (typeof pad === 'number') layers.push({ class_name: 'ZeroPadding2D', config: { name: unique(`${tfName}_pad`), padding: [[pad, pad], [pad, pad]], data_format: 'channels_last' } });
+          layers.push({ class_name: 'Conv2D', config: { name: tfName, filters: layer.filters, kernel_size: [layer.kernelSize, layer.kernelSize], strides: [s, s], padding: typeof pad === 'number' ? 'valid' : pad, data_format: 'channels_last', dilation_rate: [1, 1], activation: 'linear', use_bias: true } });
           addWeights(part, layer.name, tfName, ['kernel', 'bias']);
           break;
         }
@@ -82,6 +85,12 @@ export function exportTfjsModel(model: Omit<ModelData, 'id'>, weightsFile = 'wei
           break;
         case 'identity':
           break;
+        case 'globalAvgPool':
+          layers.push({ class_name: 'GlobalAveragePooling2D', config: { name: tfName, data_format: 'channels_last' } });
+          break;
+        case 'l2Normalize':
+          // tfjs-layers has no L2-normalisation layer; exporting without it would change the model.
+          throw new BundleError('tfjs_unsupported', `${part} layer l2Normalize has no tfjs-layers counterpart`);
       }
     }
   }

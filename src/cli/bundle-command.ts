@@ -13,19 +13,21 @@ const SUBS: Record<string, () => Promise<Sub>> = {
   quantize: () => import('./bundle/quantize'),
   export: () => import('./bundle/export'),
   'import-tfjs': () => import('./bundle/import-tfjs'),
+  create: () => import('./bundle/create'),
+  'import-torch': () => import('./bundle/import-torch'),
 };
 
 const oneLine = (s: string): string => s.replace(/\s*\n\s*/g, ' ');
 
 /** The file argument, for error lines: the first token that is neither a flag nor a flag's value. */
 function fileArg(argv: string[]): string | undefined {
-  const valued = new Set(['--out', '--dtype', '--format', '--name', '--task', '--head-init']);
+  const valued = new Set(['--out', '--dtype', '--format', '--name', '--task', '--head-init', '--kind', '--dim', '--normalize', '--scale', '--steps', '--lr', '--max-classes', '--spec']);
   return argv.find((a, i) => !a.startsWith('-') && !(i > 0 && valued.has(argv[i - 1]!)));
 }
 
 /** `fewshot bundle <sub>`: usage errors exit 2, any refused or unreadable bundle exits 1 — one line each. */
 export const command: Command = {
-  summary: 'inspect | verify | quantize | export | import-tfjs a weight bundle',
+  summary: 'inspect | verify | quantize | export | import-tfjs | create | import-torch a weight bundle',
   run: async (argv) => {
     const [name, ...rest] = argv;
     if (name === '--help' || name === '-h') {

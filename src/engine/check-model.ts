@@ -3,7 +3,7 @@ import { layerParams, paramName, sizeOf } from './params';
 import type { Layer, ModelData } from '../spec/model-spec';
 import type { Part } from './params';
 
-const KINDS = new Set(['dense', 'conv2d', 'maxPool', 'batchNorm', 'relu', 'flatten', 'identity']);
+const KINDS = new Set(['dense', 'conv2d', 'maxPool', 'batchNorm', 'relu', 'flatten', 'identity', 'l2Normalize', 'globalAvgPool']);
 const isPosInt = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) > 0;
 
 /** Whether a layer's weights come from prototype init rather than from the bundle. */

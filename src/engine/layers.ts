@@ -20,7 +20,10 @@ export function applyLayer(layer: Layer, part: Part, get: ParamLookup, x: tf.Ten
       return tf.add(tf.matMul(x as tf.Tensor2D, p('kernel') as tf.Tensor2D), p('bias'));
     case 'conv2d': {
       const s = layer.strides ?? 1;
-      return tf.add(tf.conv2d(x as tf.Tensor4D, p('kernel') as tf.Tensor4D, s, layer.padding ?? 'valid'), p('bias'));
+      const pad = layer.padding ?? 'valid';
+      // An integer is PyTorch's symmetric zero padding, which tfjs takes as explicit per-side padding.
+      const tfPad = typeof pad === 'number' ? ([[0, 0], [pad, pad], [pad, pad], [0, 0]] as [[number, number], [number, number], [number, number], [number, number]]) : pad;
+      return tf.add(tf.conv2d(x as tf.Tensor4D, p('kernel') as tf.Tensor4D, s, tfPad), p('bias'));
     }
     case 'maxPool':
       return tf.maxPool(x as tf.Tensor4D, layer.size, layer.strides ?? layer.size, layer.padding ?? 'valid');
@@ -39,6 +42,13 @@ export function applyLayer(layer: Layer, part: Part, get: ParamLookup, x: tf.Ten
       return tf.reshape(x, [x.shape[0]!, -1]);
     case 'identity':
       return x;
+    case 'globalAvgPool':
+      return tf.mean(x, [1, 2]);
+    case 'l2Normalize': {
+      // rsqrt(max(Σx², 1e-12)) as tf.math.l2_normalize: a zero row stays zero instead of NaN.
+      const inv = tf.rsqrt(tf.maximum(tf.sum(tf.square(x), -1, true), 1e-12));
+      return tf.mul(x, layer.scale === undefined || layer.scale === 1 ? inv : tf.mul(inv, layer.scale));
+    }
   }
   throw new ModelError(`unknown layer kind ${JSON.stringify((layer as { kind: unknown }).kind)}`);
 }

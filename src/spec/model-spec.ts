@@ -17,14 +17,17 @@ export interface DenseLayer {
   units: number | 'ways';
 }
 
-/** Conv2d (NHWC): `kernel` [k, k, inChannels, filters], `bias` [filters]. */
+/**
+ * Conv2d (NHWC): `kernel` [k, k, inChannels, filters], `bias` [filters]. `padding` is 'same'/'valid'
+ * (tfjs), or an integer p: p zero rows/columns on every side, as PyTorch's `padding=p` (format 1.1).
+ */
 export interface Conv2dLayer {
   kind: 'conv2d';
   name: string;
   filters: number;
   kernelSize: number;
   strides?: number;
-  padding?: Padding;
+  padding?: Padding | number;
 }
 
 export interface MaxPoolLayer {
@@ -45,7 +48,21 @@ export interface ActivationLayer {
   kind: 'relu' | 'flatten' | 'identity';
 }
 
-export type Layer = DenseLayer | Conv2dLayer | MaxPoolLayer | BatchNormLayer | ActivationLayer;
+/**
+ * y = scale · x / ‖x‖ along the last axis (‖x‖ floored at 1e-6, so a zero vector stays zero); no
+ * parameters. Before a prototype head it makes the logits cosine-based: −scale²·‖x̂ − p̂‖² (format 1.1).
+ */
+export interface L2NormalizeLayer {
+  kind: 'l2Normalize';
+  scale?: number;
+}
+
+/** Mean over height and width: [h, w, c] → [c] (PyTorch's `x.mean(dim=[2, 3])`; format 1.1). */
+export interface GlobalAvgPoolLayer {
+  kind: 'globalAvgPool';
+}
+
+export type Layer = DenseLayer | Conv2dLayer | MaxPoolLayer | BatchNormLayer | ActivationLayer | L2NormalizeLayer | GlobalAvgPoolLayer;
 
 export interface ModelSpec {
   /** Shape of one example without the batch dim, e.g. [28, 28, 1] or [1]; inputs arrive flattened row-major. */

@@ -44,6 +44,7 @@ function apply(layer: Layer, x: number[], shape: number[], param: (p: string) =>
       const k = layer.kind === 'conv2d' ? layer.kernelSize : layer.size;
       const s = layer.strides ?? (layer.kind === 'conv2d' ? 1 : layer.size);
       const pad = layer.padding ?? 'valid';
+      if (typeof pad === 'number') throw new Error('reference forward: integer padding is not implemented here');
       const H = window(h, k, s, pad);
       const W = window(wd, k, s, pad);
       const f = layer.kind === 'conv2d' ? layer.filters : c;

@@ -13,7 +13,8 @@ const route = createRoute({
   operationId: 'adapt',
   summary: "Adapt the model's head to a user's support set; the head is cached in KV and the user points at it",
   description:
-    'Inputs are flattened row-major floats (images: 28×28 grayscale in [0,1], 784 numbers, ink = 1, background = 0). ' +
+    'Inputs are flattened row-major floats (images: 28×28 grayscale in [0,1], 784 numbers, ink = 1, background = 0; ' +
+      'embedding-input models: the D numbers of a vector computed elsewhere; GET /v1/models/{model} gives inputLength). ' +
     'The head id is a content address of (model, support set, steps, lr): the same request again is a cache hit that writes nothing.',
   security: [{ bearer: [] }],
   request: { params: ModelParam, body: { required: true, content: { 'application/json': { schema: AdaptRequestSchema } } } },

@@ -46,11 +46,13 @@ const layerText = (l: Layer): string => {
     case 'dense':
       return `dense ${l.name}(${l.units})`;
     case 'conv2d':
-      return `conv2d ${l.name}(${l.filters}, ${l.kernelSize}×${l.kernelSize}${l.strides && l.strides > 1 ? ` /${l.strides}` : ''}, ${l.padding ?? 'valid'})`;
+      return `conv2d ${l.name}(${l.filters}, ${l.kernelSize}×${l.kernelSize}${l.strides && l.strides > 1 ? ` /${l.strides}` : ''}, ${typeof l.padding === 'number' ? `pad ${l.padding}` : (l.padding ?? 'valid')})`;
     case 'maxPool':
       return `maxPool(${l.size}${l.strides && l.strides !== l.size ? ` /${l.strides}` : ''}, ${l.padding ?? 'valid'})`;
     case 'batchNorm':
       return `batchNorm ${l.name}`;
+    case 'l2Normalize':
+      return `l2Normalize(scale ${l.scale ?? 1})`;
     default:
       return l.kind;
   }
