@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ModelError } from './errors';
 import './zero-grads';
 import { applyLayer } from './layers';
-import { paramName } from './params';
+import { paramName, trainableParams } from './params';
 import type { ModelSpec } from '../spec/model-spec';
 import type { ParamLookup } from './layers';
 
@@ -22,10 +22,10 @@ export function filmCut(spec: ModelSpec): number {
   return i;
 }
 
-/** The adapted body params of scope 'film': the last batch norm's γ and β. */
+/** The params scope 'film' steps: the last batch norm's γ and β, and the head layers' before the prototype layer. */
 export function filmNames(spec: ModelSpec): string[] {
   const bn = spec.body[filmCut(spec)]!;
-  return [paramName('body', bn, 'gamma'), paramName('body', bn, 'beta')];
+  return [paramName('body', bn, 'gamma'), paramName('body', bn, 'beta'), ...spec.head.slice(0, -1).flatMap((l) => trainableParams(l).map((p) => paramName('head', l, p)))];
 }
 
 /**
@@ -48,7 +48,10 @@ export function filmNormalize(spec: ModelSpec, get: ParamLookup, h: tf.Tensor): 
   return tf.mul(tf.sub(h, get(paramName('body', bn, 'movingMean'))), tf.rsqrt(tf.add(get(paramName('body', bn, 'movingVariance')), eps)));
 }
 
-/** Features from ẑ: γ·ẑ + β, then the body layers after the cut (2×2 max pools as `maxPool2`). */
+/**
+ * Features from ẑ: γ·ẑ + β, the body layers after the cut (2×2 max pools as `maxPool2`), then the
+ * head layers before the prototype layer (a pre-classifier transform, TSA's "PA", when the spec has one).
+ */
 export function filmTail(spec: ModelSpec, get: ParamLookup, z: tf.Tensor): tf.Tensor2D {
   const cut = filmCut(spec);
   const bn = spec.body[cut]!;
@@ -57,6 +60,8 @@ export function filmTail(spec: ModelSpec, get: ParamLookup, z: tf.Tensor): tf.Te
     const pool2 = layer.kind === 'maxPool' && layer.size === 2 && (layer.strides ?? 2) === 2 && (layer.padding ?? 'valid') === 'valid';
     h = pool2 ? maxPool2(h as tf.Tensor4D) : applyLayer(layer, 'body', get, h);
   }
+  h = tf.reshape(h, [h.shape[0]!, -1]);
+  for (const layer of spec.head.slice(0, -1)) h = applyLayer(layer, 'head', get, h);
   return tf.reshape(h, [h.shape[0]!, -1]) as tf.Tensor2D;
 }
 

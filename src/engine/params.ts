@@ -38,7 +38,7 @@ export function partTrainableNames(spec: ModelSpec, part: Part): string[] {
 /** The params a head may carry: the head's (ANIL), all trainable ones (MAML), or FiLM's γ, β and the head's. */
 export function adaptedNames(spec: ModelSpec, scope: AdaptScope): string[] {
   const head = partTrainableNames(spec, 'head');
-  if (scope === 'film') return [...filmNames(spec), ...head];
+  if (scope === 'film') return [...new Set([...filmNames(spec), ...head])];
   return scope === 'head' ? head : [...partTrainableNames(spec, 'body'), ...head];
 }
 

@@ -85,6 +85,21 @@ describe("scope 'film' (feature adaptation at the last batch norm)", () => {
     expect(Math.abs(r.analytic - r.numeric)).toBeLessThan(1e-2 * Math.abs(r.numeric) + 1e-5);
   });
 
+  it('steps a pre-classifier transform too when the head has one (filmNames), with gradients that match central differences', () => {
+    const spec: ModelSpec = { ...tailSpec, head: [{ kind: 'dense', name: 'pa', units: 8 }, ...tailSpec.head] };
+    expect(filmNames(spec)).toEqual(['body/bn/gamma', 'body/bn/beta', 'head/pa/kernel', 'head/pa/bias']);
+    const r = tf.tidy(() => {
+      const { z, y } = synthetic(22, 3, 3);
+      const kernel = tf.add(tf.mul(tf.eye(12, 8), 0.9), spacedTensor([12, 8], 23, 0.001));
+      const f = (k: tf.Tensor, b: tf.Tensor): tf.Scalar => {
+        const over: Record<string, tf.Tensor> = { 'head/pa/kernel': k, 'head/pa/bias': b, 'body/bn/gamma': gamma0(), 'body/bn/beta': beta0() };
+        return lossTensor('centroid-ratio', filmTail(spec, (n) => over[n]!, z), y);
+      };
+      return directionalCheck(f, [kernel, tf.zeros([8])], 24, 1e-3);
+    });
+    expect(Math.abs(r.analytic - r.numeric)).toBeLessThan(1e-2 * Math.abs(r.numeric) + 1e-5);
+  });
+
   it('meta-gradients through the inner steps are exact second order (central differences)', () => {
     const values: number[] = [];
     const r = tf.tidy(() => {
