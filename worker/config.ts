@@ -14,6 +14,7 @@ const ConfigSchema = z.object({
   MIN_LR: z.coerce.number().positive().default(1e-5),
   MAX_LR: z.coerce.number().positive().default(10),
   MAX_USER_LENGTH: int(128, 1, 256),
+  MODELS_REFRESH_SECONDS: int(30, 0, 86_400),
 });
 
 /** Resolved operator limits and TTLs. */
