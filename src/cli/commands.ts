@@ -26,4 +26,5 @@ export const commands: Record<string, Command> = {
   predict: lazy('predict with a bundle and an adapted head', () => import('./predict-command')),
   train: lazy('meta-train a bundle on sinusoid or glyphs tasks', () => import('./train-command')),
   eval: lazy('evaluate a bundle: mean ± 95% CI over test tasks', () => import('./eval-command')),
+  models: lazy('publish | list | versions | rollback | remove models in the model store (R2)', () => import('./models-command')),
 };

@@ -78,6 +78,8 @@ export class StoreCatalog {
     if (slot?.bundleId === v.bundleId) return slot.model;
     const f = this.failed.get(name);
     if (f && f.bundleId === v.bundleId && this.now() - f.at < hooks.refreshMs) return slot?.model ?? f.model;
+    const revived = this.revive(name, v.bundleId);
+    if (revived) return revived;
     const pending = this.startLoad(name, v);
     if (slot) {
       // Keep answering with the version already loaded; the new one takes over once it is ready.
@@ -90,13 +92,6 @@ export class StoreCatalog {
   private startLoad(name: string, v: ModelVersion): Promise<RegisteredModel> {
     const inflight = this.loading.get(name);
     if (inflight?.bundleId === v.bundleId) return inflight.promise;
-    const revived = this.retired.find((r) => r.name === name && r.bundleId === v.bundleId);
-    if (revived) {
-      // A rollback to a version this isolate still holds is instant.
-      this.retired = this.retired.filter((r) => r !== revived);
-      this.install(name, v.bundleId, revived.model);
-      return Promise.resolve(revived.model);
-    }
     const bytes = async () => {
       const obj = await this.r2.get(v.key);
       return obj ? new Uint8Array(await obj.arrayBuffer()) : null;
@@ -113,6 +108,15 @@ export class StoreCatalog {
     };
     promise.then(done, done);
     return promise;
+  }
+
+  /** A rollback to a version this isolate still holds (replaced less than a grace period ago) is instant. */
+  private revive(name: string, bundleId: string): ReadyModel | undefined {
+    const r = this.retired.find((x) => x.name === name && x.bundleId === bundleId);
+    if (!r) return undefined;
+    this.retired = this.retired.filter((x) => x !== r);
+    this.install(name, bundleId, r.model);
+    return r.model;
   }
 
   private install(name: string, bundleId: string, model: ReadyModel): void {

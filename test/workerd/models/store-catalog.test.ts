@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { initWorkerdBackend } from '../../../wasm/workerd';
+import { ModelRegistry } from '../../../worker/models/registry';
+import { StoreCatalog } from '../../../worker/models/store-catalog';
+import { publish } from '../../../worker/models/store-ops';
+import { TestBucket } from './store-harness';
+import tiny from '../../fixtures/tiny.fsb';
+import tinyInt8 from '../../fixtures/tiny-int8.fsb';
+
+describe('store catalog', () => {
+  it('frees a replaced model only after the grace period, and only once', async () => {
+    const registry = new ModelRegistry([], () => initWorkerdBackend());
+    const bucket = new TestBucket();
+    let now = 1_000;
+    const catalog = new StoreCatalog(bucket, (name, v, bytes) => registry.loadBytes(name, bytes, { source: 'store', version: v.version }, v.bundleId), () => now, 60_000);
+    const hooks = { refreshMs: 0 };
+    await publish(bucket, new Uint8Array(tiny), 'pets');
+    const v1 = await catalog.get('pets', hooks);
+    expect(v1).toMatchObject({ status: 'ready', version: 1 });
+    const before = tf.memory().numTensors;
+    await publish(bucket, new Uint8Array(tinyInt8), 'pets');
+    // v1 answers while v2 loads.
+    expect(await catalog.get('pets', hooks)).toBe(v1);
+    let v2;
+    for (let i = 0; i < 100 && (v2 = await catalog.get('pets', hooks)) === v1; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(v2).toMatchObject({ status: 'ready', version: 2 });
+    const loaded = tf.memory().numTensors;
+    expect(loaded).toBeGreaterThan(before);
+    now += 59_000;
+    await catalog.get('pets', hooks);
+    expect(tf.memory().numTensors).toBe(loaded); // still inside the grace period: v1 may be in use
+    now += 2_000;
+    await catalog.get('pets', hooks);
+    expect(tf.memory().numTensors).toBe(before); // v1's tensors are gone, v2's remain
+    now += 200_000;
+    await catalog.get('pets', hooks);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
