@@ -22,6 +22,12 @@ const SUBS: Record<string, () => Promise<Sub>> = {
 const SUMMARY = 'publish | list | versions | rollback | remove models in the model store (R2)';
 const oneLine = (s: string): string => s.replace(/\s*\n\s*/g, ' ');
 
+/** The positional argument (the bundle file for publish), for error lines. */
+function fileArg(argv: string[]): string | undefined {
+  const valued = new Set(['--name', '--note', '--dir', '--persist-to', '--bucket', '--to']);
+  return argv.find((a, i) => !a.startsWith('-') && !(i > 0 && valued.has(argv[i - 1]!)));
+}
+
 /** `fewshot models <sub>`: usage errors exit 2; a refused bundle, a bad manifest or a store failure exit 1 — one line each. */
 export async function runModels(argv: string[], deps: TargetDeps = {}): Promise<number> {
   const [name, ...rest] = argv;
@@ -48,7 +54,7 @@ export async function runModels(argv: string[], deps: TargetDeps = {}): Promise<
       return 2;
     }
     if (e instanceof BundleError || e instanceof ModelError) {
-      process.stderr.write(`fewshot models ${name}: refused, not a valid bundle: ${oneLine(e.message)}; nothing was written\n`);
+      process.stderr.write(`fewshot models ${name}: ${fileArg(rest)}: refused, not a valid bundle: ${oneLine(e.message)}; nothing was written\n`);
       return 1;
     }
     if (e instanceof CliError || e instanceof ManifestError || e instanceof StoreError) {
