@@ -50,7 +50,9 @@ export async function runModels(argv: string[], deps: TargetDeps = {}): Promise<
     return await sub.run(rest, deps);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`fewshot models ${name}: ${oneLine(e.message)} (usage: ${sub.usage})\n`);
+      // The shared parser counts "file" arguments; here only publish takes a file, the others a NAME.
+      const msg = name === 'publish' ? e.message : e.message.replace(/file argument/, 'argument');
+      process.stderr.write(`fewshot models ${name}: ${oneLine(msg)} (usage: ${sub.usage})\n`);
       return 2;
     }
     if (e instanceof BundleError || e instanceof ModelError) {

@@ -67,7 +67,7 @@ describe('fewshot models', () => {
     }
     const sub = await fewshot('versions');
     expect(sub.code).toBe(2);
-    expect(sub.stderr).toMatch(/^fewshot models versions: expected 1 file argument, got 0 \(usage: fewshot models versions NAME/);
+    expect(sub.stderr).toMatch(/^fewshot models versions: expected 1 argument, got 0 \(usage: fewshot models versions NAME/);
     const help = await fewshot('--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('fewshot models publish FILE --name NAME');
