@@ -22,6 +22,7 @@ export class StoreUnavailable extends Error {
 type Loader = (name: string, v: ModelVersion, bytes: () => Promise<Uint8Array | null>) => Promise<RegisteredModel>;
 
 const MANIFEST_TIMEOUT_MS = 5_000;
+const BUNDLE_TIMEOUT_MS = 30_000;
 /** A replaced model is disposed only after this long, so no request still holding it can meet freed tensors. */
 const RETIRE_GRACE_MS = 120_000;
 
@@ -81,21 +82,24 @@ export class StoreCatalog {
     const revived = this.revive(name, v.bundleId);
     if (revived) return revived;
     const pending = this.startLoad(name, v);
-    if (slot) {
-      // Keep answering with the version already loaded; the new one takes over once it is ready.
-      hooks.waitUntil?.(pending.catch(() => {}));
-      return slot.model;
-    }
-    return pending;
+    // Other requests may wait on this load: it must outlive this one, even if its client goes away.
+    hooks.waitUntil?.(pending.catch(() => {}));
+    // Keep answering with the version already loaded; the new one takes over once it is ready.
+    return slot ? slot.model : pending;
   }
 
   private startLoad(name: string, v: ModelVersion): Promise<RegisteredModel> {
     const inflight = this.loading.get(name);
     if (inflight?.bundleId === v.bundleId) return inflight.promise;
-    const bytes = async () => {
-      const obj = await this.r2.get(v.key);
-      return obj ? new Uint8Array(await obj.arrayBuffer()) : null;
-    };
+    // Bounded, so a hung read becomes a failed load (retried later) instead of a queue of stuck requests.
+    const bytes = () =>
+      bounded(
+        (async () => {
+          const obj = await this.r2.get(v.key);
+          return obj ? new Uint8Array(await obj.arrayBuffer()) : null;
+        })(),
+        BUNDLE_TIMEOUT_MS,
+      );
     const promise = this.load(name, v, bytes).then((model) => {
       if (model.status === 'ready') this.install(name, v.bundleId, model);
       else this.failed.set(name, { bundleId: v.bundleId, at: this.now(), model });
