@@ -74,8 +74,12 @@ export class StoreCatalog {
     const m = await this.fresh(hooks);
     this.sweep();
     const v = m && currentVersion(m, name);
-    if (!v) return undefined;
     const slot = this.serving.get(name);
+    if (!v) {
+      // Removed from the store: its model is retired like a replaced one (freed after the grace period).
+      if (slot) this.retire(name);
+      return undefined;
+    }
     if (slot?.bundleId === v.bundleId) return slot.model;
     const f = this.failed.get(name);
     if (f && f.bundleId === v.bundleId && this.now() - f.at < hooks.refreshMs) return slot?.model ?? f.model;
@@ -124,10 +128,16 @@ export class StoreCatalog {
   }
 
   private install(name: string, bundleId: string, model: ReadyModel): void {
-    const old = this.serving.get(name);
-    if (old && old.bundleId !== bundleId) this.retired.push({ name, bundleId: old.bundleId, model: old.model, at: this.now() });
+    if (this.serving.get(name)?.bundleId !== bundleId) this.retire(name);
     this.serving.set(name, { bundleId, model });
     this.failed.delete(name);
+  }
+
+  private retire(name: string): void {
+    const old = this.serving.get(name);
+    if (!old) return;
+    this.retired.push({ name, bundleId: old.bundleId, model: old.model, at: this.now() });
+    this.serving.delete(name);
   }
 
   /** Frees the tensors of models replaced more than a grace period ago. */

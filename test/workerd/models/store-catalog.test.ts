@@ -3,19 +3,21 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initWorkerdBackend } from '../../../wasm/workerd';
 import { ModelRegistry } from '../../../worker/models/registry';
 import { StoreCatalog } from '../../../worker/models/store-catalog';
-import { publish } from '../../../worker/models/store-ops';
+import { publish, removeModelFromStore } from '../../../worker/models/store-ops';
 import { TestBucket } from './store-harness';
 import tiny from '../../fixtures/tiny.fsb';
 import tinyInt8 from '../../fixtures/tiny-int8.fsb';
 
 describe('store catalog', () => {
-  it('frees a replaced model only after the grace period, and only once', async () => {
+  it('frees a replaced or removed model only after the grace period, and only once', async () => {
     const registry = new ModelRegistry([], () => initWorkerdBackend());
     const bucket = new TestBucket();
     let now = 1_000;
     const catalog = new StoreCatalog(bucket, (name, v, bytes) => registry.loadBytes(name, bytes, { source: 'store', version: v.version }, v.bundleId), () => now, 60_000);
     const hooks = { refreshMs: 0 };
     await publish(bucket, new Uint8Array(tiny), 'pets');
+    await initWorkerdBackend();
+    const empty = tf.memory().numTensors;
     const v1 = await catalog.get('pets', hooks);
     expect(v1).toMatchObject({ status: 'ready', version: 1 });
     const before = tf.memory().numTensors;
@@ -36,5 +38,12 @@ describe('store catalog', () => {
     now += 200_000;
     await catalog.get('pets', hooks);
     expect(tf.memory().numTensors).toBe(before);
+    // Removed from the store: not served any more, and freed after the same grace period.
+    await removeModelFromStore(bucket, 'pets');
+    expect(await catalog.get('pets', hooks)).toBeUndefined();
+    expect(tf.memory().numTensors).toBe(before);
+    now += 61_000;
+    await catalog.get('pets', hooks);
+    expect(tf.memory().numTensors).toBe(empty);
   });
 });
