@@ -23,6 +23,7 @@ type Loader = (name: string, v: ModelVersion, bytes: () => Promise<Uint8Array | 
 
 const MANIFEST_TIMEOUT_MS = 5_000;
 const BUNDLE_TIMEOUT_MS = 30_000;
+const FIRST_READ_RETRY_MS = 5_000;
 /** A replaced model is disposed only after this long, so no request still holding it can meet freed tensors. */
 const RETIRE_GRACE_MS = 120_000;
 
@@ -50,6 +51,7 @@ export class StoreCatalog {
   private readAt = -Infinity;
   private readError: string | undefined;
   private hasRead = false;
+  private failedAt = -Infinity;
   private reading: Promise<void> | undefined;
   private readonly serving = new Map<string, { bundleId: string; model: ReadyModel }>();
   private readonly failed = new Map<string, { bundleId: string; at: number; model: RegisteredModel }>();
@@ -150,7 +152,11 @@ export class StoreCatalog {
 
   /** The manifest, re-read when older than `refreshMs`; a failed read keeps the last good copy. */
   private async fresh(hooks: RequestHooks): Promise<Manifest | undefined> {
-    if (this.now() - this.readAt >= hooks.refreshMs) {
+    const now = this.now();
+    // Never read yet and the last try failed: wait a little before the next try, so an outage costs
+    // each request one fast 503 (or an embedded model) rather than a manifest timeout.
+    const backingOff = !this.hasRead && now - this.failedAt < Math.min(hooks.refreshMs, FIRST_READ_RETRY_MS);
+    if (now - this.readAt >= hooks.refreshMs && !backingOff) {
       this.reading ??= this.read().finally(() => (this.reading = undefined));
       await this.reading;
     }
@@ -169,6 +175,7 @@ export class StoreCatalog {
       this.hasRead = true;
     } catch (e) {
       this.readError = e instanceof Error ? e.message : String(e);
+      this.failedAt = at;
       // With a good copy in hand, try again after the usual interval rather than on every request.
       if (this.hasRead) this.readAt = at;
     }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { initWorkerdBackend } from '../../../wasm/workerd';
 import { ModelRegistry } from '../../../worker/models/registry';
-import { StoreCatalog } from '../../../worker/models/store-catalog';
+import { StoreCatalog, StoreUnavailable } from '../../../worker/models/store-catalog';
+import { MANIFEST_KEY } from '../../../worker/models/manifest';
 import { publish, removeModelFromStore } from '../../../worker/models/store-ops';
 import { TestBucket } from './store-harness';
 import tiny from '../../fixtures/tiny.fsb';
@@ -45,5 +46,29 @@ describe('store catalog', () => {
     now += 61_000;
     await catalog.get('pets', hooks);
     expect(tf.memory().numTensors).toBe(empty);
+  });
+
+  it('an unreadable store is retried every few seconds until first read, then every refresh interval', async () => {
+    const registry = new ModelRegistry([], () => initWorkerdBackend());
+    const bucket = new TestBucket();
+    let now = 0;
+    const catalog = new StoreCatalog(bucket, (name, v, bytes) => registry.loadBytes(name, bytes, { source: 'store' }, v.bundleId), () => now);
+    const hooks = { refreshMs: 30_000 };
+    bucket.failReads = true;
+    const reads = () => bucket.gets.filter((k) => k === MANIFEST_KEY).length;
+    await expect(catalog.get('pets', hooks)).rejects.toThrow(StoreUnavailable);
+    await expect(catalog.get('pets', hooks)).rejects.toThrow(/injected R2 outage/);
+    expect(reads()).toBe(1); // the second request did not wait on another read
+    now += 5_000;
+    bucket.failReads = false;
+    await publish(bucket, new Uint8Array(tiny), 'pets');
+    expect(await catalog.get('pets', hooks)).toMatchObject({ status: 'ready' });
+    const after = reads();
+    now += 29_000;
+    await catalog.get('pets', hooks);
+    expect(reads()).toBe(after);
+    now += 1_000;
+    await catalog.get('pets', hooks);
+    expect(reads()).toBe(after + 1);
   });
 });
