@@ -59,11 +59,10 @@ export async function runModels(argv: string[], deps: TargetDeps = {}): Promise<
       process.stderr.write(`fewshot models ${name}: ${fileArg(rest)}: refused, not a valid bundle: ${oneLine(e.message)}; nothing was written\n`);
       return 1;
     }
-    if (e instanceof CliError || e instanceof ManifestError || e instanceof StoreError) {
-      process.stderr.write(`fewshot models ${name}: ${oneLine(e.message)}\n`);
-      return 1;
-    }
-    throw e;
+    // Known failures and anything the store itself threw (an R2 error, a Miniflare start-up failure): one line, exit 1.
+    const known = e instanceof CliError || e instanceof ManifestError || e instanceof StoreError;
+    process.stderr.write(`fewshot models ${name}: ${known ? '' : 'store error: '}${oneLine(e instanceof Error ? e.message : String(e))}\n`);
+    return 1;
   }
 }
 

@@ -112,6 +112,12 @@ describe('fewshot models', () => {
     expect((await r2.get('manifest.json'))!.etag).toBe(m!.etag);
     await expect(r2.put('x', 'abc', { sha256: '0'.repeat(64) })).rejects.toThrow(/checksum/);
     expect(await r2.get('x')).toBeNull();
+    // A damaged manifest stops every command before it writes anything.
+    writeFileSync(join(store, 'manifest.json'), '{"format": "fewshot-models/1", "models": {');
+    const r = await models(['publish', fixture('tiny.fsb'), '--name', 'pets', '--dir', store]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^fewshot models publish: manifest: not JSON .*\n$/);
+    expect(readdirSync(join(store, 'bundles'))).toEqual([`${await idOf('tiny-sine.fsb')}.fsb`]);
   });
 
   it('--remote runs wrangler r2 object get/put --remote with the bucket from wrangler.toml', async () => {
