@@ -42,7 +42,7 @@ const one = createRoute({
   summary: 'One model: task, input shape, classes, adaptation defaults and limits, sizes, provenance',
   security: [{ bearer: [] }],
   request: { params: ModelParam },
-  responses: { 200: { description: 'Model', content: { 'application/json': { schema: ModelInfoSchema } } }, ...problemResponses(401, 404) },
+  responses: { 200: { description: 'Model', content: { 'application/json': { schema: ModelInfoSchema } } }, ...problemResponses(401, 404, 503) },
 });
 
 /** GET /v1/models and /v1/models/:model. */
