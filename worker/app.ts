@@ -20,6 +20,7 @@ import { predictRoutes } from './routes/predict';
 import { userRoutes } from './routes/users';
 import type { BundleSource } from './models/registry';
 import type { KvLike } from './heads/kv-like';
+import type { R2Like } from './models/r2-like';
 import type { AppEnv, Bindings } from './types';
 import type { BackendInfo } from '../wasm/backend';
 
@@ -32,6 +33,8 @@ export interface AppOptions {
   kv?: (env: Bindings) => KvLike;
   /** Models to load now (backend, decode, upload) and warm up with one throwaway adaptation, instead of on their first request. */
   preload?: string[];
+  /** The model store's bucket; default: the `MODELS` R2 binding when bound (docs/models.md). */
+  store?: (env: Bindings) => R2Like | undefined;
 }
 
 const DEFAULT_MAX_BODY = 2_000_000;
@@ -57,7 +60,7 @@ export const createApp = (opts: AppOptions) => {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   // Before auth: a CORS preflight carries no key and must not be a 401.
   app.use('*', corsFromConfig());
-  app.use('*', timing({ crossOrigin: false }), requestLog(), services({ models, backend: opts.backend, kv: opts.kv }));
+  app.use('*', timing({ crossOrigin: false }), requestLog(), services({ models, backend: opts.backend, kv: opts.kv, store: opts.store }));
   app.use(
     '/v1/*',
     bearerTenant({ keys: (env) => env.API_KEYS as string | undefined }),

@@ -30,6 +30,7 @@ const ConfigSchema = z.object({
   MAX_LR: z.coerce.number().positive().default(10),
   MAX_USER_LENGTH: int(128, 1, 128),
   CORS_ORIGINS: corsOrigins,
+  MODELS_REFRESH_SECONDS: int(30, 0, 86_400),
 });
 
 /** Resolved operator limits and TTLs. */

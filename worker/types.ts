@@ -1,6 +1,6 @@
 import type { Config } from './config';
 import type { HeadStore } from './heads/store';
-import type { ModelRegistry } from './models/registry';
+import type { ModelView } from './models/model-view';
 import type { BackendInfo } from '../wasm/backend';
 
 /** Bindings: the generated `Env` plus secrets and optional bindings wrangler.toml cannot declare. */
@@ -14,7 +14,7 @@ export interface Variables {
   tenant: string;
   config: Config;
   heads: HeadStore;
-  models: ModelRegistry;
+  models: ModelView;
   backend: () => Promise<BackendInfo>;
 }
 

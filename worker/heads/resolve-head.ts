@@ -2,6 +2,7 @@ import { adapt } from '../../src/engine/index';
 import { decodeHead, encodeHead } from '../../src/head/codec';
 import { headIdFor } from '../../src/head/head-id';
 import { engineCall } from '../engine-errors';
+import { ApiError } from '../problem';
 import type { Head } from '../../src/head/head';
 import type { SupportSet } from '../../src/engine/index';
 import type { ReadyModel } from '../models/registry';
@@ -24,13 +25,17 @@ export interface TimingHooks {
   measure<T>(name: string, fn: () => Promise<T>): Promise<T>;
 }
 
-/** Decodes a cached head; a head that fails to verify or belongs to another model version is a miss. */
-export async function readHead(store: HeadStore, tenant: string, m: ReadyModel, headId: string): Promise<{ status: CacheStatus; head?: Head; metadata?: HeadMetadata }> {
+/**
+ * Decodes a cached head; a head that fails to verify is a miss. A head adapted with another bundle
+ * than the one the model serves now (the name was repointed in the model store) is `stale`, with
+ * the bundle id it was made with: it is never used with the new weights.
+ */
+export async function readHead(store: HeadStore, tenant: string, m: ReadyModel, headId: string): Promise<{ status: CacheStatus | 'stale'; head?: Head; metadata?: HeadMetadata; madeWith?: string }> {
   const got = await store.getHead(tenant, m.name, headId);
   if (got.status !== 'hit') return { status: got.status };
   try {
     const head = await decodeHead(new Uint8Array(got.value.bytes));
-    if (head.modelId !== m.data.id) return { status: 'miss' };
+    if (head.modelId !== m.data.id) return { status: 'stale', madeWith: head.modelId };
     return { status: 'hit', head, metadata: got.value.metadata };
   } catch {
     return { status: 'miss' };
@@ -69,6 +74,12 @@ export async function adaptCached(
     if (!(await pointUserAt(store, tenant, m.name, opts.user, headId))) resolved.cache = 'unavailable';
   }
   return resolved;
+}
+
+/** The 409 for a head adapted with a bundle the model no longer serves. */
+export function staleHead(m: ReadyModel, headId: string, madeWith: string): ApiError {
+  const now = `bundle ${m.data.id.slice(0, 12)}${m.version !== undefined ? ` (version ${m.version})` : ''}`;
+  return new ApiError(409, 'head_stale', `head ${headId.slice(0, 12)}… was adapted with bundle ${madeWith.slice(0, 12)}; model '${m.name}' now serves ${now}: adapt again, or send \`support\` to re-adapt inline`);
 }
 
 /** Points a user at a head (no write when they already point there); false if KV failed. */

@@ -4,6 +4,7 @@ import { HeadStore } from '../heads/store';
 import { ApiError } from '../problem';
 import type { KvLike } from '../heads/kv-like';
 import type { ModelRegistry } from '../models/registry';
+import type { R2Like } from '../models/r2-like';
 import type { AppEnv, Bindings } from '../types';
 import type { BackendInfo } from '../../wasm/backend';
 
@@ -12,6 +13,8 @@ export interface ServiceOptions {
   backend: () => Promise<BackendInfo>;
   /** The KV the head cache uses; tests wrap it to inject faults. */
   kv?: (env: Bindings) => KvLike;
+  /** The model store's bucket (default: the `MODELS` binding, if bound); tests wrap it to gate or break reads. */
+  store?: (env: Bindings) => R2Like | undefined;
 }
 
 /** Puts config, the model registry and a head store on the context. */
@@ -25,7 +28,15 @@ export const services = (opts: ServiceOptions) =>
     }
     const kv = opts.kv ? opts.kv(c.env) : (c.env.HEADS as unknown as KvLike);
     c.set('config', config);
-    c.set('models', opts.models);
+    const store = opts.store ? opts.store(c.env) : ((c.env as { MODELS?: R2Like }).MODELS ?? undefined);
+    const waitUntil = (p: Promise<unknown>) => {
+      try {
+        c.executionCtx.waitUntil(p);
+      } catch {
+        // no execution context (app.request in tests, Node): the promise just runs on
+      }
+    };
+    c.set('models', opts.models.view(store, { refreshMs: config.MODELS_REFRESH_SECONDS * 1000, waitUntil }));
     c.set('backend', opts.backend);
     c.set('heads', new HeadStore(kv, { ttlSeconds: config.HEAD_TTL_SECONDS, cacheTtlSeconds: config.HEAD_CACHE_TTL_SECONDS }));
     await next();

@@ -4,7 +4,7 @@ import { decodeHead } from '../../src/head/codec';
 import { HeadError } from '../../src/head/head';
 import { sha256Hex } from '../../src/util/sha256';
 import { HeadId, Label, ModelParam, UserId, problemResponses } from '../schemas/common';
-import { pointUserAt, readHead } from '../heads/resolve-head';
+import { pointUserAt, readHead, staleHead } from '../heads/resolve-head';
 import { requireModel } from '../models/require-model';
 import { engineCall } from '../engine-errors';
 import { ApiError } from '../problem';
@@ -41,7 +41,7 @@ const download = createRoute({
   request: { params: ModelParam.extend({ headId: HeadId.openapi({ param: { name: 'headId', in: 'path' } }) }) },
   responses: {
     200: { description: 'The head bytes', content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } },
-    ...problemResponses(400, 401, 404, 503),
+    ...problemResponses(400, 401, 404, 409, 503),
   },
 });
 
@@ -86,7 +86,8 @@ export const headRoutes = () =>
       const got = await c.var.heads.getHead(c.var.tenant, m.name, headId);
       if (got.status === 'unavailable') throw new ApiError(503, 'cache_unavailable', 'the head cache is unavailable; retry', { 'retry-after': '5' });
       // Only bytes that verify leave the worker: a damaged value is as good as absent.
-      const ok = got.status === 'hit' && (await decodeHead(new Uint8Array(got.value.bytes)).then((h) => h.modelId === m.data.id, () => false));
-      if (got.status !== 'hit' || !ok) throw new ApiError(404, 'head_not_found', 'no such head for this tenant and model');
+      const madeWith = got.status === 'hit' ? await decodeHead(new Uint8Array(got.value.bytes)).then((h) => h.modelId, () => undefined) : undefined;
+      if (madeWith !== undefined && madeWith !== m.data.id) throw staleHead(m, headId, madeWith);
+      if (madeWith === undefined || got.status !== 'hit') throw new ApiError(404, 'head_not_found', 'no such head for this tenant and model');
       return c.body(got.value.bytes, 200, { 'content-type': 'application/octet-stream' });
     });

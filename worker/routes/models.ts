@@ -7,7 +7,8 @@ import type { AppEnv } from '../types';
 
 /** Bundle metadata as the API shows it. */
 export function modelInfo(m: RegisteredModel) {
-  if (m.status === 'error') return { name: m.name, status: m.status, error: m.error };
+  const origin = { source: m.source, ...(m.version !== undefined ? { version: m.version, publishedAt: m.publishedAt, ...(m.note !== undefined ? { note: m.note } : {}) } : {}) };
+  if (m.status === 'error') return { name: m.name, status: m.status, error: m.error, ...origin };
   const { spec, defaults, provenance, tensors, id } = m.data;
   const parameters = Object.entries(tensors)
     .filter(([k]) => !k.startsWith('lr/'))
@@ -15,6 +16,7 @@ export function modelInfo(m: RegisteredModel) {
   return {
     name: m.name,
     status: m.status,
+    ...origin,
     id,
     task: spec.task,
     inputShape: spec.inputShape,
@@ -42,7 +44,7 @@ const one = createRoute({
   summary: 'One model: task, input shape, classes, adaptation defaults and limits, sizes, provenance',
   security: [{ bearer: [] }],
   request: { params: ModelParam },
-  responses: { 200: { description: 'Model', content: { 'application/json': { schema: ModelInfoSchema } } }, ...problemResponses(401, 404) },
+  responses: { 200: { description: 'Model', content: { 'application/json': { schema: ModelInfoSchema } } }, ...problemResponses(401, 404, 503) },
 });
 
 /** GET /v1/models and /v1/models/:model. */
@@ -50,7 +52,7 @@ export const modelRoutes = () =>
   new OpenAPIHono<AppEnv>()
     .openapi(list, async (c) => c.json({ models: (await c.var.models.all()).map(modelInfo) }, 200))
     .openapi(one, async (c) => {
-      const entry = c.var.models.get(c.req.valid('param').model);
-      if (!entry) throw new ApiError(404, 'model_not_found', `no model named '${c.req.valid('param').model}'`);
-      return c.json(modelInfo(await entry), 200);
+      const m = await c.var.models.get(c.req.valid('param').model);
+      if (!m) throw new ApiError(404, 'model_not_found', `no model named '${c.req.valid('param').model}'`);
+      return c.json(modelInfo(m), 200);
     });

@@ -2,7 +2,7 @@ import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import { predict } from '../../src/engine/index';
 import { ModelParam, problemResponses } from '../schemas/common';
 import { PredictRequestSchema, PredictResponseSchema } from '../schemas/predict';
-import { adaptCached, readHead } from '../heads/resolve-head';
+import { adaptCached, readHead, staleHead } from '../heads/resolve-head';
 import { checkPredictLimits, checkSupportLimits, checkUserLength } from '../limits';
 import { requireModel } from '../models/require-model';
 import { engineCall } from '../engine-errors';
@@ -20,7 +20,7 @@ const route = createRoute({
   request: { params: ModelParam, body: { required: true, content: { 'application/json': { schema: PredictRequestSchema } } } },
   responses: {
     200: { description: 'Predictions', content: { 'application/json': { schema: PredictResponseSchema } } },
-    ...problemResponses(400, 401, 404, 413, 422, 503),
+    ...problemResponses(400, 401, 404, 409, 413, 422, 503),
   },
 });
 
@@ -49,6 +49,7 @@ export const predictRoutes = () =>
       }
       if (headId) {
         const got = await hooks.measure('kv-read', () => readHead(heads, tenant, m, headId!));
+        if (got.status === 'stale') throw staleHead(m, headId, got.madeWith!);
         if (got.head) resolved = { headId, head: got.head, cache: 'hit', adapted: false, steps: 0, lr: 0, loss: { before: null, after: null } };
         cacheDown ||= got.status === 'unavailable';
       }
