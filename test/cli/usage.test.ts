@@ -11,7 +11,7 @@ import { decodeBundle } from '../../src/bundle/index';
 import { fewshotInProcess as fewshot, isOneLine } from './run-in-process';
 import type { Usage } from '../../src/cli/usage';
 
-const COMMANDS = [['adapt'], ['predict'], ['head', 'inspect'], ['bundle', 'inspect'], ['bundle', 'verify'], ['bundle', 'quantize'], ['bundle', 'export'], ['bundle', 'import-tfjs'], ['eval'], ['train'], ['calibrate'], ['doctor']];
+const COMMANDS = [['adapt'], ['predict'], ['head', 'inspect'], ['bundle', 'inspect'], ['bundle', 'verify'], ['bundle', 'quantize'], ['bundle', 'export'], ['bundle', 'import-tfjs'], ['bundle', 'create'], ['bundle', 'import-torch'], ['eval'], ['train'], ['calibrate'], ['doctor']];
 const dir = mkdtempSync(join(tmpdir(), 'fewshot-usage-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,47 +1,49 @@
 import { encodeBundle } from '../../bundle/index';
 import { EMBEDDING_DEFAULTS, EmbeddingModelError, embeddingModel, MAX_EMBEDDING_DIM } from '../../spec/embedding-model';
-import { choice, parse, UsageError, writeAtomic } from './cli-io';
+import { choice, UsageError, writeAtomic } from './cli-io';
+import { intFlag, numFlag, parseUsage, usageLine } from '../usage';
+import type { Usage } from '../usage';
 
-export const usage = `fewshot bundle create --kind embedding --dim D [--normalize l2|none] [--scale S] [--steps N] [--lr X] [--max-classes N] [--name NAME] --out FILE`;
+const D = EMBEDDING_DEFAULTS;
 
-/** A number flag: absent → undefined; otherwise it must parse completely (no '12abc'). */
-function numberFlag(v: unknown, flag: string, integer: boolean): number | undefined {
-  if (v === undefined) return undefined;
-  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-  if (!Number.isFinite(n) || (integer && !Number.isSafeInteger(n))) throw new UsageError(`${flag} must be ${integer ? 'an integer' : 'a number'}, got '${String(v)}'`);
-  return n;
-}
+export const spec: Usage = {
+  command: 'fewshot bundle create',
+  summary:
+    'Create an embedding-input bundle: no trained weights, inputs are D-dimensional vectors computed elsewhere (a sentence\n' +
+    'or image encoder, item embeddings); the head is initialised from class prototypes, then refined by a few SGD steps\n' +
+    '(docs/embeddings.md).',
+  flags: {
+    kind: { type: 'string', arg: 'embedding', help: 'what to create (only embedding)', required: true },
+    dim: { type: 'string', arg: 'D', help: `length of the input vectors, 1..${MAX_EMBEDDING_DIM}`, required: true },
+    normalize: { type: 'string', arg: 'l2|none', help: 'l2: scale each vector to length --scale (cosine-style prototypes); none: raw vectors', default: D.normalize },
+    scale: { type: 'string', arg: 'S', help: 'length of the normalised vectors, in (0, 10000] (l2 only; logits scale with S²)', default: String(D.scale) },
+    steps: { type: 'string', arg: 'N', help: 'default SGD steps on the head per adaptation, 0..10000', default: String(D.steps) },
+    lr: { type: 'string', arg: 'X', help: 'default learning rate of those steps, in (0, 100]', default: String(D.lr) },
+    'max-classes': { type: 'string', arg: 'N', help: 'most classes a support set may have, 2..1000', default: String(D.maxClasses) },
+    name: { type: 'string', arg: 'NAME', help: 'bundle name', default: 'embedding-D' },
+    out: { type: 'string', arg: 'FILE', help: 'the bundle to write', required: true },
+  },
+};
+export const usage = usageLine(spec);
 
 /**
  * `create --kind embedding --dim D --out FILE`: a bundle with no trained weights whose inputs are
  * D-dimensional vectors computed elsewhere (docs/embeddings.md); defaults in EMBEDDING_DEFAULTS.
  */
 export async function run(argv: string[]): Promise<number> {
-  const opts = {
-    kind: { type: 'string' },
-    dim: { type: 'string' },
-    normalize: { type: 'string' },
-    scale: { type: 'string' },
-    steps: { type: 'string' },
-    lr: { type: 'string' },
-    'max-classes': { type: 'string' },
-    name: { type: 'string' },
-    out: { type: 'string' },
-  } as const;
-  const { values } = parse(argv, opts, 0);
+  const { values } = parseUsage(spec, argv);
   choice(values.kind, '--kind', ['embedding'] as const);
-  if (values.dim === undefined) throw new UsageError(`--dim D is required (1..${MAX_EMBEDDING_DIM})`);
-  if (typeof values.out !== 'string') throw new UsageError('--out FILE is required');
-  const normalize = choice(values.normalize, '--normalize', ['l2', 'none'] as const, EMBEDDING_DEFAULTS.normalize);
+  const out = values.out as string;
+  const normalize = choice(values.normalize, '--normalize', ['l2', 'none'] as const, D.normalize);
   let model;
   try {
     model = embeddingModel({
-      dim: numberFlag(values.dim, '--dim', true)!,
+      dim: intFlag(values, 'dim', 1)!,
       normalize,
-      scale: numberFlag(values.scale, '--scale', false),
-      steps: numberFlag(values.steps, '--steps', true),
-      lr: numberFlag(values.lr, '--lr', false),
-      maxClasses: numberFlag(values['max-classes'], '--max-classes', true),
+      scale: numFlag(values, 'scale', true),
+      steps: intFlag(values, 'steps', 0),
+      lr: numFlag(values, 'lr', true),
+      maxClasses: intFlag(values, 'max-classes', 2),
       ...(typeof values.name === 'string' ? { name: values.name } : {}),
       command: ['fewshot', 'bundle', 'create', ...argv].join(' '),
     });
@@ -50,8 +52,8 @@ export async function run(argv: string[]): Promise<number> {
     throw e;
   }
   const bytes = await encodeBundle(model);
-  await writeAtomic(values.out, bytes);
+  await writeAtomic(out, bytes);
   const d = model.defaults;
-  process.stdout.write(`wrote ${values.out}: ${bytes.length} bytes, embedding input [${model.spec.inputShape[0]}], normalize ${normalize}, ${d.steps} steps at lr ${d.lr}\n`);
+  process.stdout.write(`wrote ${out}: ${bytes.length} bytes, embedding input [${model.spec.inputShape[0]}], normalize ${normalize}, ${d.steps} steps at lr ${d.lr}\n`);
   return 0;
 }
