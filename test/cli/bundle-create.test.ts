@@ -39,14 +39,14 @@ describe('fewshot bundle create / import-torch', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fewshot-create-'));
     const out = join(dir, 'x.fsb');
     const bad: [string[], RegExp][] = [
-      [['--dim', '8', '--out', out], /--kind must be one of embedding/],
+      [['--dim', '8', '--out', out], /--kind embedding is required/],
       [['--kind', 'embedding', '--out', out], /--dim D is required/],
       [['--kind', 'embedding', '--dim', '8'], /--out FILE is required/],
-      [['--kind', 'embedding', '--dim', '8x', '--out', out], /--dim must be an integer, got '8x'/],
+      [['--kind', 'embedding', '--dim', '8x', '--out', out], /--dim must be a positive integer \(got "8x"\)/],
       [['--kind', 'embedding', '--dim', '70000', '--out', out], /dim must be an integer in \[1, 65536\]/],
       [['--kind', 'embedding', '--dim', '8', '--normalize', 'l1', '--out', out], /--normalize must be one of l2\|none/],
-      [['--kind', 'embedding', '--dim', '8', '--steps=-1', '--out', out], /steps must be an integer in \[0, 10000\]/],
-      [['--kind', 'embedding', '--dim', '8', '--bogus', '--out', out], /Unknown option '--bogus'/],
+      [['--kind', 'embedding', '--dim', '8', '--steps=-1', '--out', out], /--steps must be a non-negative integer \(got "-1"\)/],
+      [['--kind', 'embedding', '--dim', '8', '--bogus', '--out', out], /unknown option '--bogus'/],
     ];
     for (const [args, why] of bad) {
       const r = await fewshot('create', ...args);
