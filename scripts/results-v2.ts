@@ -53,7 +53,9 @@ function junkDistances(out: EpisodeOutcome[], n: number): number[] {
 const results: Record<string, unknown>[] = [];
 for (const style of styles) {
   for (const [ways, shots] of settings) {
-    const src = () => getTasks('glyphs', { seed, ways: 2 * ways!, shots: shots!, queries: 15, dataset, style: style === 'clean' ? 'none' : (style as 'image' | 'episode') }).test;
+    // Open-set queries (5 classes outside the episode) for the 5-way settings; 20-way stays closed-set.
+    const drawn = ways! <= 5 ? 2 * ways! : ways!;
+    const src = () => getTasks('glyphs', { seed, ways: drawn, shots: shots!, queries: 15, dataset, style: style === 'clean' ? 'none' : (style as 'image' | 'episode') }).test;
     const t0 = performance.now();
     const base = openRun(model, src(), { ways: ways!, shots: shots!, queries: 15, episodes, steps: 0 });
     const tuned = steps === 0 ? base : openRun(model, src(), { ways: ways!, shots: shots!, queries: 15, episodes, steps, ...(lr === undefined ? {} : { lr }) });
@@ -71,15 +73,15 @@ for (const style of styles) {
       error_cut: acc0.mean < 1 ? 1 - (1 - accS.mean) / (1 - acc0.mean) : 0,
       loss_before: meanCi95(tuned.map((o) => o.loss.before)).mean, loss_after: meanCi95(tuned.map((o) => o.loss.after)).mean,
       ece: expectedCalibrationError(conf, correct),
-      auroc_out_of_episode: auroc(outD, inD),
+      auroc_out_of_episode: outD.length ? auroc(outD, inD) : undefined,
       auroc_junk: style === 'clean' && ways === 5 ? auroc(junkDistances(tuned, 30), inD) : undefined,
       reject_real: threshold === undefined ? undefined : inD.filter((d) => d > threshold).length / inD.length,
-      reject_out_of_episode: threshold === undefined ? undefined : outD.filter((d) => d > threshold).length / outD.length,
+      reject_out_of_episode: threshold === undefined || !outD.length ? undefined : outD.filter((d) => d > threshold).length / outD.length,
       seconds: Math.round((performance.now() - t0) / 1000),
     };
     results.push(r);
     const pct = (x: { mean: number; ci95: number }) => `${(100 * x.mean).toFixed(2)} ± ${(100 * x.ci95).toFixed(2)}`;
-    console.log(`${style.padEnd(7)} ${ways}-way ${shots}-shot: steps 0 ${pct(acc0)} | steps ${steps} ${pct(accS)} | diff ${pct(paired)} | err cut ${(100 * r.error_cut).toFixed(1)}% | loss ${r.loss_before.toFixed(3)}→${r.loss_after.toFixed(3)} | ECE ${(100 * r.ece).toFixed(2)}% | AUROC ${r.auroc_out_of_episode.toFixed(3)}${r.auroc_junk !== undefined ? ` junk ${r.auroc_junk.toFixed(3)}` : ''}${r.reject_real !== undefined ? ` | reject real ${(100 * r.reject_real).toFixed(1)}% ood ${(100 * r.reject_out_of_episode!).toFixed(1)}%` : ''} (${r.seconds}s)`);
+    console.log(`${style.padEnd(7)} ${ways}-way ${shots}-shot: steps 0 ${pct(acc0)} | steps ${steps} ${pct(accS)} | diff ${pct(paired)} | err cut ${(100 * r.error_cut).toFixed(1)}% | loss ${r.loss_before.toFixed(3)}→${r.loss_after.toFixed(3)} | ECE ${(100 * r.ece).toFixed(2)}% | AUROC ${r.auroc_out_of_episode?.toFixed(3) ?? '—'}${r.auroc_junk !== undefined ? ` junk ${r.auroc_junk.toFixed(3)}` : ''}${r.reject_real !== undefined ? ` | reject real ${(100 * r.reject_real).toFixed(1)}% ood ${r.reject_out_of_episode === undefined ? '—' : (100 * r.reject_out_of_episode).toFixed(1)}%` : ''} (${r.seconds}s)`);
   }
 }
 if (values.json) writeFileSync(values.json, `${JSON.stringify(results, null, 2)}\n`);

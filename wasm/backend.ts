@@ -71,6 +71,23 @@ function withoutNodeGlobals<T>(runtime: Runtime, fn: () => T): T {
   }
 }
 
+type ProcessLike = { listeners?(e: string): unknown[]; removeListener?(e: string, l: unknown): void };
+const PROCESS_EVENTS = ['uncaughtException', 'unhandledRejection'];
+
+/** The process's error listeners now (undefined outside Node). */
+function processListeners(): Map<string, unknown[]> | undefined {
+  const p = (globalThis as { process?: ProcessLike }).process;
+  if (!p?.listeners) return undefined;
+  return new Map(PROCESS_EVENTS.map((e) => [e, [...p.listeners!(e)]]));
+}
+
+/** Removes the error listeners added since `before`. */
+function dropNewListeners(before: Map<string, unknown[]> | undefined): void {
+  const p = (globalThis as { process?: ProcessLike }).process;
+  if (!before || !p?.listeners || !p.removeListener) return;
+  for (const e of PROCESS_EVENTS) for (const l of p.listeners(e)) if (!before.get(e)!.includes(l)) p.removeListener(e, l);
+}
+
 async function instantiate(source: WasmSource, module: WebAssembly.Module): Promise<EmscriptenModule> {
   const exported = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
   // The threaded build imports its (shared) memory instead of exporting it.
@@ -100,7 +117,11 @@ async function instantiate(source: WasmSource, module: WebAssembly.Module): Prom
     ...source.threaded?.config,
   };
   const make = source.threaded ? source.threaded.factory() : factory();
+  const listeners = processListeners();
   const ready = withoutNodeGlobals(source.runtime, () => make(config));
+  // In Node the glue installs process-wide uncaughtException/unhandledRejection handlers that rethrow:
+  // any later crash of the host then prints the glue's one-line minified source as its "location".
+  dropNewListeners(listeners);
   const mod = await Promise.race([ready, abortedP]);
   mod.tfjs = {
     init: mod.cwrap('init', null, []),

@@ -7,6 +7,13 @@ import { initNodeBackend } from '../../wasm/node';
 import { trainSyntheticHead } from '../helpers/synthetic-head';
 
 describe('tfjs SIMD wasm backend in Node', () => {
+  // First in the file: the glue adds its handlers when the backend first starts in this process.
+  it("leaves the process's error handlers as they were (the emscripten glue's rethrowing ones are removed)", async () => {
+    const before = ['uncaughtException', 'unhandledRejection'].map((e) => process.listenerCount(e));
+    await initNodeBackend();
+    expect(['uncaughtException', 'unhandledRejection'].map((e) => process.listenerCount(e))).toEqual(before);
+  });
+
   it('initialises on wasm with SIMD and no threads', async () => {
     const info = await initNodeBackend();
     expect(info).toMatchObject({ backend: 'wasm', simd: true, threads: 1, runtime: 'node' });
