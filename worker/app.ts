@@ -4,6 +4,7 @@ import { timing } from 'hono/timing';
 import { bearerTenant } from './middleware/auth';
 import { toProblem, validationHook } from './middleware/errors';
 import { requestLog } from './middleware/request-log';
+import { rateLimit } from './middleware/rate-limit';
 import { services } from './middleware/services';
 import { ModelRegistry } from './models/registry';
 import { warmUp } from './models/warm-up';
@@ -18,6 +19,7 @@ import { predictRoutes } from './routes/predict';
 import { userRoutes } from './routes/users';
 import type { BundleSource } from './models/registry';
 import type { KvLike } from './heads/kv-like';
+import type { RateLimiter } from './rate-limit/gcra';
 import type { AppEnv, Bindings } from './types';
 import type { BackendInfo } from '../wasm/backend';
 
@@ -30,6 +32,8 @@ export interface AppOptions {
   kv?: (env: Bindings) => KvLike;
   /** Models to load now (backend, decode, upload) and warm up with one throwaway adaptation, instead of on their first request. */
   preload?: string[];
+  /** Where per-tenant quotas are counted (workerd: a Durable Object; Node: in-process); none = no quotas. */
+  rateLimiter?: (env: Bindings) => RateLimiter | undefined;
 }
 
 const DEFAULT_MAX_BODY = 2_000_000;
@@ -58,6 +62,7 @@ export const createApp = (opts: AppOptions) => {
       return bodyLimit({ maxSize: max, onError: () => { throw new ApiError(413, 'body_too_large', `request body over ${max} bytes`); } })(c, next);
     },
   );
+  app.use('/v1/*', rateLimit({ limiter: opts.rateLimiter }));
   const routes = app
     .route('/', healthRoutes())
     .route('/v1', modelRoutes())

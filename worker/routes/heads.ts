@@ -23,7 +23,7 @@ const upload = createRoute({
     'model id, shapes) before anything is written; its id is the SHA-256 of the bytes. With `?user=`, the user points at it.',
   security: [{ bearer: [] }],
   request: { params: ModelParam, query: z.object({ user: UserId.optional() }) },
-  responses: { 200: { description: 'Stored (or already stored)', content: { 'application/json': { schema: UploadResponse } } }, ...problemResponses(400, 401, 404, 413, 415, 422, 503) },
+  responses: { 200: { description: 'Stored (or already stored)', content: { 'application/json': { schema: UploadResponse } } }, ...problemResponses(400, 401, 404, 413, 415, 422, 429, 503) },
 });
 
 const download = createRoute({
