@@ -16,6 +16,9 @@ const ConfigSchema = z.object({
   MAX_USER_LENGTH: int(128, 1, 256),
 });
 
+/** The var names the worker reads (the Node server takes these from its environment). */
+export const CONFIG_VARS = Object.keys(ConfigSchema.shape);
+
 /** Resolved operator limits and TTLs. */
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -26,4 +26,5 @@ export const commands: Record<string, Command> = {
   predict: lazy('predict with a bundle and an adapted head', () => import('./predict-command')),
   train: lazy('meta-train a bundle on sinusoid or glyphs tasks', () => import('./train-command')),
   eval: lazy('evaluate a bundle: mean ± 95% CI over test tasks', () => import('./eval-command')),
+  serve: lazy('serve the API on Node: same routes, auth, quotas; heads in a local store', () => import('./serve-command')),
 };
