@@ -13,6 +13,9 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Stores this process holds: our own pid in a lock file we do not hold is a previous life's (a container's pid 1). */
+const held = new Set<string>();
+
 export interface StoreLock {
   release(): Promise<void>;
 }
@@ -29,8 +32,10 @@ export async function lockStore(store: string): Promise<StoreLock> {
       const fh = await open(path, 'wx', 0o600);
       await fh.writeFile(`${process.pid}\n`);
       await fh.close();
+      held.add(path);
       return {
         async release() {
+          held.delete(path);
           const owner = await readFile(path, 'utf8').catch(() => '');
           if (owner.trim() === String(process.pid)) await unlink(path).catch(() => undefined);
         },
@@ -39,7 +44,7 @@ export async function lockStore(store: string): Promise<StoreLock> {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
     const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) throw new StoreLockedError(`store ${store} is in use by process ${pid}`);
+    if (Number.isInteger(pid) && pid > 0 && (pid === process.pid ? held.has(path) : alive(pid))) throw new StoreLockedError(`store ${store} is in use by process ${pid}`);
     // Stale: its owner is gone. Remove it and try once more (a racing starter may win; then we fail).
     await unlink(path).catch(() => undefined);
   }

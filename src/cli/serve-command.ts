@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { BundleArgError, loadBundles, parseBundleArg } from '../../node/bundles';
-import { startServer } from '../../node/serve';
 import { StoreLockedError } from '../../node/store-lock';
 import { resolveVars, VarsError } from '../../node/vars';
 import { parse, UsageError } from './bundle/cli-io';
@@ -40,6 +39,8 @@ async function run(argv: string[]): Promise<number> {
   const extra = ((values.bundle as unknown as string[] | undefined) ?? []).map(parseBundleArg);
   const { vars, keysFrom } = resolveVars({ cwd: process.cwd(), env: process.env, host, varsFile: values.vars as string | undefined, keysFile: values.keys as string | undefined });
   const bundles = await loadBundles(extra);
+  // The app, tfjs and the wasm backend load only now: --help and usage errors stay instant.
+  const { startServer } = await import('../../node/serve');
   const server = await startServer({ host, port, store, bundles, vars });
   const sweptNote = server.swept.temps + server.swept.expired + server.swept.damaged > 0 ? `; swept ${JSON.stringify(server.swept)}` : '';
   process.stderr.write(`fewshot serve: listening on ${server.url} (models ${bundles.map((b) => b.name).join(', ')}; store ${store}; keys from ${keysFrom}${sweptNote})\n`);
