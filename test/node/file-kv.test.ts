@@ -56,7 +56,7 @@ describe('FileKv: Workers KV semantics on disk', () => {
     await kv.put('b', new Uint8Array(1000).fill(8).buffer);
     truncateSync(kv.fileOf('a'), 500);
     const b = readFileSync(kv.fileOf('b'));
-    b[b.length - 1] ^= 1;
+    b[b.length - 1]! ^= 1;
     writeFileSync(kv.fileOf('b'), b);
     writeFileSync(`${kv.fileOf('c')}.abc123.tmp`, 'half a value');
     for (const k of ['a', 'b', 'c']) expect((await kv.getWithMetadata(k, { type: 'arrayBuffer' })).value).toBeNull();

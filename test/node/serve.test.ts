@@ -70,7 +70,7 @@ describe('fewshot serve', () => {
     const corrupt = join(root, 'corrupt.fsb');
     copyFileSync(join(ROOT, 'test/fixtures/tiny.fsb'), corrupt);
     const bytes = readFileSync(corrupt);
-    bytes[bytes.length - 5] ^= 0xff;
+    bytes[bytes.length - 5]! ^= 0xff;
     writeFileSync(corrupt, bytes);
     const [help, flag, port, noEq, bad, open, vars] = await Promise.all([
       cli(['--help']),
