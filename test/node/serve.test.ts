@@ -1,5 +1,6 @@
 // `fewshot serve` as an operator runs it: the real CLI in a child process, restarted and killed.
 import { execFile } from 'node:child_process';
+import { request } from 'node:http';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,7 +57,18 @@ describe('fewshot serve', () => {
     const twin = await cli(['--port', '0', '--store', store]);
     expect(twin.code).toBe(1);
     expect(twin.stderr).toMatch(/^fewshot serve: store .* is in use by process \d+\n$/);
-    expect(await s.stop()).toBe(0);
+    // SIGTERM drains: a request whose body is still arriving when the signal comes gets its answer.
+    const body = Buffer.from(JSON.stringify({ ...glyphsAdapt, user: 'slow' }));
+    const req = request(`${s.base}/v1/models/glyphs/adapt`, { method: 'POST', headers: { ...auth, 'content-length': body.length } });
+    const answered = new Promise<number>((r, j) => req.once('response', (res) => (res.resume(), r(res.statusCode!))).once('error', j));
+    req.write(body.subarray(0, 1000));
+    await new Promise((r) => setTimeout(r, 300));
+    const stopped = s.stop();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(s.child.exitCode).toBeNull(); // still draining
+    req.end(body.subarray(1000));
+    expect(await answered).toBe(200);
+    expect(await stopped).toBe(0);
   });
 
   it('serves --bundle name=FILE beside the embedded models', async () => {
