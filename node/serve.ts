@@ -52,6 +52,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     // Vars are the worker's env; KV and the limiter are injected above, so no binding is needed.
     const env = { ...opts.vars } as unknown as Bindings;
     const server = serve({ fetch: (req) => app.fetch(req, env), hostname: opts.host, port: opts.port });
+    // Outlive a proxy's idle upstream connections (nginx keeps them 60 s): Node's 5 s default lets a
+    // proxy send a POST on a socket Node is closing, which the proxy cannot retry (a 502).
+    Object.assign(server, { keepAliveTimeout: 65_000, headersTimeout: 66_000 });
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
       server.once('error', reject);

@@ -1,6 +1,7 @@
 // End to end over HTTP: starts `wrangler dev` (the production worker, local mode, loopback, a free
-// port, its own KV state dir), waits until it listens, times the first request, then sequential warm
-// requests, and kills it. Every stage is bounded; the process group is always killed.
+// port, its own KV state dir) or `fewshot serve` (Node, a temp store), waits until it listens, times
+// the first request, then sequential warm requests, and kills it. Every stage is bounded; the
+// process group is always killed.
 import { spawn } from 'node:child_process';
 import { existsSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';

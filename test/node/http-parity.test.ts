@@ -18,7 +18,7 @@ const VARS = { API_KEYS, RATE_LIMITS };
 const KEY = { local: 'local-dev-key', alpha: 'key-alpha', beta: 'key-beta' };
 
 type Json = Record<string, unknown>;
-const seen: Record<string, { headId: string; predictions: { label: string; scores: Record<string, number> }[] }> = {};
+const seen: Record<string, { headId: string; predictions: { label: string; scores: Record<string, number> }[]; models: unknown }> = {};
 
 function client(r: () => Running) {
   return async (method: string, path: string, opts: { key?: string | null; body?: unknown; raw?: string } = {}) => {
@@ -55,6 +55,7 @@ describe.each(servers)('the API over HTTP: $name', ({ name, start }) => {
     const h = await call('GET', '/healthz', { key: null });
     expect(h.status).toBe(200);
     expect(h.json).toMatchObject({ ok: true, backend: 'wasm', simd: true, threads: 1, fused: true, models: [{ name: 'glyphs', status: 'ready' }, { name: 'sine-maml', status: 'ready' }] });
+    seen[name] = { ...seen[name]!, models: h.json.models };
   });
 
   it('adapt: a miss adapts and stores, the same request is a hit; predict by user and by headId', async () => {
@@ -69,7 +70,7 @@ describe.each(servers)('the API over HTTP: $name', ({ name, start }) => {
     expect(preds.map((p) => p.label)).toEqual(glyphsExpected.labels);
     const byId = await call('POST', '/v1/models/glyphs/predict', { body: { headId: miss.json.headId, inputs: glyphsPredict.inputs } });
     expect(byId.json.predictions).toEqual(preds);
-    seen[name] = { headId: miss.json.headId as string, predictions: preds };
+    seen[name] = { ...seen[name]!, headId: miss.json.headId as string, predictions: preds };
   });
 
   it('errors are problem+json with stable codes, and auth and tenancy hold', async () => {
@@ -116,6 +117,8 @@ describe('both servers', () => {
   it('give the same head id and the same predictions for the same request', () => {
     const [w, n] = [seen['wrangler dev'], seen['fewshot serve']];
     expect(w && n).toBeTruthy();
+    // Node reads bundles/ by its own list (node/bundles.ts): it must be the worker's embedded list.
+    expect(n!.models).toEqual(w!.models);
     expect(n!.headId).toBe(w!.headId);
     n!.predictions.forEach((p, i) => {
       expect(p.label).toBe(w!.predictions[i]!.label);
