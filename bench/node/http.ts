@@ -72,7 +72,7 @@ function killGroup(child: ChildProcess): Promise<void> {
   });
 }
 
-async function timed(port: number, path: string, body: string, expectCache?: string): Promise<{ ms: number; spans: Record<string, number>; json: Record<string, unknown> }> {
+export async function timed(port: number, path: string, body: string, expectCache?: string): Promise<{ ms: number; spans: Record<string, number>; json: Record<string, unknown> }> {
   const t0 = performance.now();
   const res = await fetch(apiRequest(`http://127.0.0.1:${port}`, path, body));
   const json = (await res.json()) as Record<string, unknown>;
@@ -82,7 +82,7 @@ async function timed(port: number, path: string, body: string, expectCache?: str
   return { ms, spans: serverTiming(res.headers.get('server-timing')), json };
 }
 
-async function kind(n: number, one: (i: number) => Promise<{ ms: number; spans: Record<string, number> }>): Promise<HttpKind> {
+export async function kind(n: number, one: (i: number) => Promise<{ ms: number; spans: Record<string, number> }>): Promise<HttpKind> {
   const wall: number[] = [];
   const spans: Record<string, number[]> = {};
   for (let i = 0; i < n; i++) {
@@ -129,21 +129,21 @@ function spawnServer(name: string, cmd: string, args: string[], port: number, cl
   return listening(name, child, port, t0, () => stderr, cleanup);
 }
 
-/** `wrangler dev` (workerd, local KV and Durable Objects) on a free port, quotas off (this measures latency). */
-export async function startWranglerDev(): Promise<StartedServer> {
+/** `wrangler dev` (workerd, local KV and Durable Objects) on a free port; quotas off unless `rateLimits` is given. */
+export async function startWranglerDev(rateLimits = 'off'): Promise<StartedServer> {
   // npm start does the same: wrangler dev reads API_KEYS from .dev.vars.
   if (!existsSync(join(ROOT, '.dev.vars'))) copyFileSync(join(ROOT, '.dev.vars.example'), join(ROOT, '.dev.vars'));
   const port = await freePort();
   const state = mkdtempSync(join(tmpdir(), 'fewshot-bench-state-'));
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--local', '--persist-to', state, '--show-interactive-dev-session=false', '--inspector-port', String(await freePort()), '--var', 'RATE_LIMITS:off'];
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--local', '--persist-to', state, '--show-interactive-dev-session=false', '--inspector-port', String(await freePort()), '--var', `RATE_LIMITS:${rateLimits}`];
   return spawnServer('wrangler dev', join(ROOT, 'node_modules/.bin/wrangler'), args, port, () => rmSync(state, { recursive: true, force: true }));
 }
 
-/** `fewshot serve` (Node, FileKv in a temp store) on a free port, quotas off. */
-export async function startFewshotServe(): Promise<StartedServer> {
+/** `fewshot serve` (Node, FileKv in a temp store) on a free port; quotas off unless `rateLimits` is given. */
+export async function startFewshotServe(rateLimits = 'off'): Promise<StartedServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'fewshot-bench-serve-'));
-  writeFileSync(join(dir, 'vars'), 'RATE_LIMITS=off\n');
+  writeFileSync(join(dir, 'vars'), `RATE_LIMITS=${rateLimits}\n`);
   const args = [join(ROOT, 'bin/fewshot.mjs'), 'serve', '--port', String(port), '--store', join(dir, 'store'), '--vars', join(dir, 'vars')];
   return spawnServer('fewshot serve', process.execPath, args, port, () => rmSync(dir, { recursive: true, force: true }));
 }
