@@ -73,6 +73,19 @@ describe.each(servers)('the API over HTTP: $name', ({ name, start }) => {
     seen[name] = { ...seen[name]!, headId: miss.json.headId as string, predictions: preds };
   });
 
+  it('heads cross tenants as bytes: download (octet-stream), upload elsewhere, predict with it', async () => {
+    const { headId, predictions } = seen[name]!;
+    const down = await fetch(`${server.base}/v1/models/glyphs/heads/${headId}`, { headers: { authorization: `Bearer ${KEY.local}` } });
+    expect(down.status).toBe(200);
+    expect(down.headers.get('content-type')).toBe('application/octet-stream');
+    const bytes = new Uint8Array(await down.arrayBuffer());
+    const up = await fetch(`${server.base}/v1/models/glyphs/heads?user=carol`, { method: 'POST', headers: { authorization: `Bearer ${KEY.alpha}`, 'content-type': 'application/octet-stream' }, body: bytes });
+    expect(up.status).toBe(200);
+    expect(await up.json()).toMatchObject({ model: 'glyphs', cache: 'miss' });
+    const p = await call('POST', '/v1/models/glyphs/predict', { key: KEY.alpha, body: { user: 'carol', inputs: glyphsPredict.inputs } });
+    expect(p.json.predictions).toEqual(predictions);
+  });
+
   it('errors are problem+json with stable codes, and auth and tenancy hold', async () => {
     const cases: [number, string, Awaited<ReturnType<typeof call>>][] = [
       [401, 'unauthorized', await call('POST', '/v1/models/glyphs/adapt', { key: null, body: glyphsAdapt })],
