@@ -138,12 +138,16 @@ export class FileKv implements KvLike {
     await this.syncDir();
   }
 
-  /** Removes leftover temp files (a writer killed mid-write) and expired entries; returns what it removed. */
-  async sweep(): Promise<{ temps: number; expired: number; damaged: number }> {
+  /**
+   * Removes expired and damaged entries and — at start, while no write can be in flight — leftover
+   * temp files of a writer killed mid-write. Returns what it removed.
+   */
+  async sweep(opts: { temps: boolean } = { temps: true }): Promise<{ temps: number; expired: number; damaged: number }> {
     const out = { temps: 0, expired: 0, damaged: 0 };
     for (const name of await readdir(this.dir)) {
       const path = join(this.dir, name);
       if (TMP.test(name)) {
+        if (!opts.temps) continue;
         await unlink(path).catch(() => undefined);
         out.temps++;
         continue;

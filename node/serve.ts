@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 import type { BundleSource } from '../worker/models/registry';
 import type { Bindings } from '../worker/types';
 
+const SWEEP_MS = 3_600_000;
+
 export interface ServeOptions {
   host: string;
   /** 0 = any free port (the chosen one is in the result). */
@@ -60,12 +62,16 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       server.once('error', reject);
     });
     const port = (server.address() as AddressInfo).port;
+    // Expired heads nobody reads again would stay on disk until a restart: sweep them hourly.
+    const sweeper = setInterval(() => void kv.sweep({ temps: false }).catch(() => undefined), SWEEP_MS);
+    sweeper.unref();
     const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= new Promise<void>((resolve) => {
         const http = server as unknown as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
         const force = setTimeout(() => http.closeAllConnections?.(), opts.drainMs ?? 10_000);
+        clearInterval(sweeper);
         server.close(() => {
           clearTimeout(force);
           resolve();
