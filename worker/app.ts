@@ -6,6 +6,7 @@ import { corsFromConfig } from './middleware/cors';
 import { notFoundOrMethodNotAllowed } from './middleware/method-not-allowed';
 import { toProblem, validationHook } from './middleware/errors';
 import { requestLog } from './middleware/request-log';
+import { rateLimit } from './middleware/rate-limit';
 import { services } from './middleware/services';
 import { ModelRegistry } from './models/registry';
 import { warmUp } from './models/warm-up';
@@ -21,6 +22,7 @@ import { userRoutes } from './routes/users';
 import type { BundleSource } from './models/registry';
 import type { KvLike } from './heads/kv-like';
 import type { R2Like } from './models/r2-like';
+import type { RateLimiter } from './rate-limit/gcra';
 import type { AppEnv, Bindings } from './types';
 import type { BackendInfo } from '../wasm/backend';
 
@@ -35,6 +37,8 @@ export interface AppOptions {
   preload?: string[];
   /** The model store's bucket; default: the `MODELS` R2 binding when bound (docs/models.md). */
   store?: (env: Bindings) => R2Like | undefined;
+  /** Where per-tenant quotas are counted (workerd: a Durable Object; Node: in-process); none = no quotas. */
+  rateLimiter?: (env: Bindings) => RateLimiter | undefined;
 }
 
 const DEFAULT_MAX_BODY = 2_000_000;
@@ -69,6 +73,7 @@ export const createApp = (opts: AppOptions) => {
       return bodyLimit({ maxSize: max, onError: () => { throw new ApiError(413, 'body_too_large', `request body over ${max} bytes`); } })(c, next);
     },
   );
+  app.use('/v1/*', rateLimit({ limiter: opts.rateLimiter }));
   const routes = app
     .route('/', healthRoutes())
     .route('/v1', modelRoutes())

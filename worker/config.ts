@@ -33,6 +33,9 @@ const ConfigSchema = z.object({
   MODELS_REFRESH_SECONDS: int(30, 0, 86_400),
 });
 
+/** The var names the worker reads (the Node server takes these from its environment). */
+export const CONFIG_VARS = Object.keys(ConfigSchema.shape);
+
 /** Resolved operator limits and TTLs. */
 export type Config = z.infer<typeof ConfigSchema>;
 

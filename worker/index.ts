@@ -1,6 +1,7 @@
 import { createApp } from './app';
 import { initWorkerdBackend } from '../wasm/workerd';
 import { embeddedBundles } from './models/embedded';
+import { durableRateLimiter } from './rate-limit/durable-object';
 
 /**
  * The Cloudflare Worker entry: the Hono app over the SIMD wasm runtime and the embedded bundles.
@@ -8,4 +9,12 @@ import { embeddedBundles } from './models/embedded';
  * adaptation) while the module is evaluated, i.e. at isolate start-up — which Cloudflare begins during
  * the TLS handshake — so the first request finds it ready or in flight (docs/benchmarks.md, cold path).
  */
-export default createApp({ backend: () => initWorkerdBackend(), bundles: embeddedBundles, preload: [embeddedBundles[0]!.name] });
+export default createApp({
+  backend: () => initWorkerdBackend(),
+  bundles: embeddedBundles,
+  preload: [embeddedBundles[0]!.name],
+  // Without the binding (a Miniflare rig that declares none) the worker runs without quotas.
+  rateLimiter: (env) => (env.TENANT_LIMITS ? durableRateLimiter(env.TENANT_LIMITS) : undefined),
+});
+
+export { TenantRateLimiter } from './rate-limit/durable-object';

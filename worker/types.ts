@@ -7,6 +7,8 @@ import type { BackendInfo } from '../wasm/backend';
 export type Bindings = Env & {
   /** JSON object: hex SHA-256 of an API key → tenant id (a secret; `.dev.vars` locally). */
   API_KEYS?: string;
+  /** JSON per-tenant quotas (worker/rate-limit/config.ts); unset = built-in defaults, "off" = none. */
+  RATE_LIMITS?: string;
 };
 
 /** Per-request services and identity, set by middleware. */

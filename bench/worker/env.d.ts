@@ -5,3 +5,15 @@ interface Env {
   HEADS: unknown;
   [binding: string]: unknown;
 }
+
+// Likewise for the Durable Object behind per-tenant quotas (worker/rate-limit/durable-object.ts),
+// which bench/worker/no-preload.ts re-exports: the Workers runtime's types, reduced to what it uses.
+declare module 'cloudflare:workers' {
+  export abstract class DurableObject {
+    constructor(ctx: unknown, env: unknown);
+  }
+}
+interface DurableObjectNamespace<T = unknown> {
+  idFromName(name: string): unknown;
+  get(id: unknown): T;
+}

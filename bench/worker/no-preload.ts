@@ -6,3 +6,6 @@ import { embeddedBundles } from '../../worker/models/embedded';
 
 /** The Hono app with every model loaded on its first request. */
 export default createApp({ backend: () => initWorkerdBackend(), bundles: embeddedBundles });
+
+// wrangler.toml binds this class (per-tenant quotas): an entry built with that config must export it.
+export { TenantRateLimiter } from '../../worker/rate-limit/durable-object';

@@ -21,4 +21,5 @@ export const commands: Record<string, Command> = {
   calibrate: lazy('fit a glyph bundle\'s score temperature and "none of these" distance', () => import('./calibrate-command')),
   eval: lazy('evaluate a bundle: mean ± 95% CI over test tasks', () => import('./eval-command')),
   models: lazy('publish | list | versions | rollback | remove models in the model store (R2)', () => import('./models-command')),
+  serve: lazy('serve the API on Node: same routes, auth, quotas; heads in a local store', () => import('./serve-command')),
 };

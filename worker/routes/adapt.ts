@@ -20,7 +20,7 @@ const route = createRoute({
   request: { params: ModelParam, body: { required: true, content: { 'application/json': { schema: AdaptRequestSchema } } } },
   responses: {
     200: { description: 'Adapted (or found in the cache)', content: { 'application/json': { schema: AdaptResponseSchema } } },
-    ...problemResponses(400, 401, 404, 413, 422, 503),
+    ...problemResponses(400, 401, 404, 413, 422, 429, 503),
   },
 });
 

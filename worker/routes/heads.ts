@@ -29,7 +29,7 @@ const upload = createRoute({
     query: z.object({ user: UserId.optional() }),
     body: { required: true, description: 'The bytes of `encodeHead(head)`', content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } },
   },
-  responses: { 200: { description: 'Stored (or already stored)', content: { 'application/json': { schema: UploadResponse } } }, ...problemResponses(400, 401, 404, 413, 415, 422, 503) },
+  responses: { 200: { description: 'Stored (or already stored)', content: { 'application/json': { schema: UploadResponse } } }, ...problemResponses(400, 401, 404, 413, 415, 422, 429, 503) },
 });
 
 const download = createRoute({

@@ -20,7 +20,7 @@ const route = createRoute({
   request: { params: ModelParam, body: { required: true, content: { 'application/json': { schema: PredictRequestSchema } } } },
   responses: {
     200: { description: 'Predictions', content: { 'application/json': { schema: PredictResponseSchema } } },
-    ...problemResponses(400, 401, 404, 409, 413, 422, 503),
+    ...problemResponses(400, 401, 404, 409, 413, 422, 429, 503),
   },
 });
 

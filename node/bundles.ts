@@ -1,0 +1,62 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { decodeBundle } from '../src/bundle/index';
+import type { BundleSource } from '../worker/models/registry';
+
+/** The bundles the worker embeds (worker/models/embedded.ts), in the same order: the first is the default. */
+export const EMBEDDED_BUNDLES = [
+  { name: 'glyphs', file: 'glyphs.fsb' },
+  { name: 'sine-maml', file: 'sine-maml.fsb' },
+] as const;
+
+const MODEL_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+/** A bad `--bundle`: the server does not start. */
+export class BundleArgError extends Error {}
+
+/** Parses one `--bundle name=FILE`. */
+export function parseBundleArg(arg: string): { name: string; file: string } {
+  const eq = arg.indexOf('=');
+  const name = arg.slice(0, eq);
+  const file = arg.slice(eq + 1);
+  if (eq < 0 || !file) throw new BundleArgError(`--bundle expects name=FILE, got '${arg}'`);
+  if (!MODEL_NAME.test(name)) throw new BundleArgError(`--bundle name '${name}' must be lowercase letters, digits and '-' (≤ 64, as in the API's paths)`);
+  return { name, file };
+}
+
+async function verified(name: string, file: string): Promise<BundleSource> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(file));
+  } catch (e) {
+    throw new BundleArgError(`bundle '${name}': cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    await decodeBundle(bytes);
+  } catch (e) {
+    throw new BundleArgError(`bundle '${name}' (${file}) does not verify: ${(e as Error).message.replace(/\s*\n\s*/g, ' ')}`);
+  }
+  return { name, bytes: async () => bytes };
+}
+
+/**
+ * The embedded bundles (read from bundles/ beside this checkout) plus `extra` (`--bundle name=FILE`,
+ * replacing an embedded model of the same name). Every extra bundle is read and verified (checksums,
+ * spec) now, so a bad one stops the server at start instead of failing its first request.
+ */
+export async function loadBundles(extra: { name: string; file: string }[]): Promise<BundleSource[]> {
+  const seen = new Set<string>();
+  for (const b of extra) {
+    if (seen.has(b.name)) throw new BundleArgError(`--bundle ${b.name} is given twice`);
+    seen.add(b.name);
+  }
+  const overrides = await Promise.all(extra.map((b) => verified(b.name, b.file)));
+  const embedded = EMBEDDED_BUNDLES.filter((b) => !seen.has(b.name)).map(
+    (b): BundleSource => ({ name: b.name, bytes: async () => new Uint8Array(await readFile(fileURLToPath(new URL(`../bundles/${b.file}`, import.meta.url)))) }),
+  );
+  // An override keeps the embedded model's place (so `--bundle glyphs=…` stays the default model).
+  return [
+    ...EMBEDDED_BUNDLES.map((b) => overrides.find((o) => o.name === b.name) ?? embedded.find((e) => e.name === b.name)!),
+    ...overrides.filter((o) => !EMBEDDED_BUNDLES.some((b) => b.name === o.name)),
+  ];
+}
