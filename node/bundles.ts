@@ -7,6 +7,7 @@ import type { BundleSource } from '../worker/models/registry';
 export const EMBEDDED_BUNDLES = [
   { name: 'glyphs', file: 'glyphs.fsb' },
   { name: 'sine-maml', file: 'sine-maml.fsb' },
+  { name: 'embed-384', file: 'embed-384.fsb' },
 ] as const;
 
 const MODEL_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { barChartSvg } from '../src/plots/bar-chart';
 import { learningCurvesSvg } from '../src/plots/learning-curves';
 import type { EvalResult } from '../src/eval/evaluate';
+import { v2Section } from './results-v2-render';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const resultsDir = join(root, 'docs', 'results');
@@ -39,8 +40,8 @@ function evaluations(): { id: string; args: string[]; nn?: boolean }[] {
   for (const m of SINE) for (const k of SHOTS) out.push({ id: `sine-${m}-k${k}`, args: ['--bundle', `bundles/sine-${m}.fsb`, '--task', 'sinusoid', '--shots', `${k}`, '--steps', '10', '--episodes', '600', '--seed', '1'] });
   for (const s of SETTINGS) {
     const g = ['--task', 'glyphs', '--ways', `${s.ways}`, '--shots', `${s.shots}`, '--episodes', '600', '--seed', '1'];
-    out.push({ id: `glyphs-f32-${s.ways}w${s.shots}s`, args: ['--bundle', 'bundles/glyphs.fsb', ...g, '--steps', '10'] });
-    out.push({ id: `glyphs-int8-${s.ways}w${s.shots}s`, args: ['--bundle', 'bundles/glyphs-int8.fsb', ...g, '--steps', '10'] });
+    // The previous default model (v1, ProtoNets, head scope); v2's tables come from scripts/results-v2-all.sh.
+    out.push({ id: `glyphs-f32-${s.ways}w${s.shots}s`, args: ['--bundle', 'bundles/glyphs-v1.fsb', ...g, '--steps', '10'] });
     // The small-budget comparison is evaluated on 200 episodes (the time budget); the shipped model on 600.
     for (const a of ALGOS) out.push({ id: `algo-${a}-${s.ways}w${s.shots}s`, args: ['--bundle', `${ALGO_DIR}/glyphs-${a}.fsb`, ...g.map((v) => (v === '600' ? '200' : v)), '--steps', '10'] });
     out.push({ id: `nn-${s.ways}w${s.shots}s`, args: ['--ways', `${s.ways}`, '--shots', `${s.shots}`, '--episodes', '600', '--seed', '1'], nn: true });
@@ -96,8 +97,9 @@ function sineSection(): string {
 function glyphSection(): string {
   let md = '## Glyphs (test scripts never seen in training)\n\n';
   md += 'Accuracy (%) over 600 test episodes, 15 queries per class, adapted through `adapt`/`predict` (prototype-initialised head, 10 steps); mean ± 95% CI.\n\n';
-  md += `### The shipped model\n\n| bundle | ${SETTINGS.map((s) => `${s.ways}-way ${s.shots}-shot`).join(' | ')} |\n|---|${'---|'.repeat(SETTINGS.length)}\n`;
-  for (const [label, key] of [['glyphs.fsb (f32)', 'f32'], ['glyphs-int8.fsb (int8)', 'int8']] as const) {
+  md += v2Section(resultsDir);
+  md += `### The previous default model (v1: 64 filters, ProtoNets, head scope)\n\n| bundle | ${SETTINGS.map((s) => `${s.ways}-way ${s.shots}-shot`).join(' | ')} |\n|---|${'---|'.repeat(SETTINGS.length)}\n`;
+  for (const [label, key] of [['glyphs-v1.fsb (f32)', 'f32'], ['v1 int8 (was glyphs-int8.fsb; not re-run)', 'int8']] as const) {
     md += `| ${label} | ${SETTINGS.map((s) => pct(load(`glyphs-${key}-${s.ways}w${s.shots}s`)?.result)).join(' | ')} |\n`;
   }
   md += `| raw-pixel nearest neighbour (floor) | ${SETTINGS.map((s) => pct(load(`nn-${s.ways}w${s.shots}s`)?.result)).join(' | ')} |\n\n`;

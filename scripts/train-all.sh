@@ -18,8 +18,10 @@ if [ "$STAGE" = all ] || [ "$STAGE" = sine ]; then
 fi
 
 if [ "$STAGE" = all ] || [ "$STAGE" = glyphs ]; then
-  # See bundles/README.md for how the shipped run was split by --resume (same result as one run).
-  $F train --task glyphs --algo protonet --name glyphs --iterations "${GLYPH_ITERATIONS:-3200}" --meta-batch 1 --ways 20 --shots 1 --queries 9 --seed 1 --filters 64 --outer-lr 0.001 --val-every 200 --val-episodes 100 --checkpoint-every 100 --deploy-steps 10 --deploy-lr "${GLYPH_LR:-0.01}" --out bundles/glyphs.fsb
+  # The default image model v2 (bundles/README.md): ProtoNets with the request-time FiLM steps in the
+  # loop, 32 filters, hand-drawing styles; then the score temperature and "none of these" distance.
+  $F train --task glyphs --algo protofilm --name glyphs --filters 32 --ways 20 --shots 2 --queries 8 --meta-batch 1 --inner-steps 2 --inner-lr 2 --augment mixed --outer-lr 0.001 --seed 2 --iterations "${GLYPH_ITERATIONS:-5000}" --val-every 1000 --val-episodes 50 --checkpoint-every 250 --deploy-steps "${GLYPH_STEPS:-10}" --deploy-lr "${GLYPH_LR:-2}" --out /tmp/glyphs-v2-raw.fsb
+  $F calibrate --bundle /tmp/glyphs-v2-raw.fsb --out bundles/glyphs.fsb
   $F bundle quantize bundles/glyphs.fsb --dtype int8 --out bundles/glyphs-int8.fsb
 fi
 
@@ -34,4 +36,5 @@ fi
 
 if [ "$STAGE" = all ] || [ "$STAGE" = results ]; then
   npx tsx scripts/results.ts --run
+  bash scripts/results-v2-all.sh
 fi

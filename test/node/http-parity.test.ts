@@ -54,7 +54,7 @@ describe.each(servers)('the API over HTTP: $name', ({ name, start }) => {
   it('/healthz reports the SIMD wasm backend, the fused kernel and the embedded models', async () => {
     const h = await call('GET', '/healthz', { key: null });
     expect(h.status).toBe(200);
-    expect(h.json).toMatchObject({ ok: true, backend: 'wasm', simd: true, threads: 1, fused: true, models: [{ name: 'glyphs', status: 'ready' }, { name: 'sine-maml', status: 'ready' }] });
+    expect(h.json).toMatchObject({ ok: true, backend: 'wasm', simd: true, threads: 1, fused: true, models: [{ name: 'glyphs', status: 'ready' }, { name: 'sine-maml', status: 'ready' }, { name: 'embed-384', status: 'ready' }] });
     seen[name] = { ...seen[name]!, models: h.json.models };
   });
 

@@ -13,6 +13,6 @@ describe('the deployed worker and its MODELS binding', () => {
     expect(one.status).toBe(200);
     expect(await one.json()).toMatchObject({ name: 'bound-sine', status: 'ready', source: 'store', version: 1, note: 'via the binding', task: 'regression' });
     const list = (await (await get('/v1/models')).json()) as { models: { name: string; source: string }[] };
-    expect(list.models.map((m) => [m.name, m.source])).toEqual([['glyphs', 'embedded'], ['sine-maml', 'embedded'], ['bound-sine', 'store']]);
+    expect(list.models.map((m) => [m.name, m.source])).toEqual([['glyphs', 'embedded'], ['sine-maml', 'embedded'], ['embed-384', 'embedded'], ['bound-sine', 'store']]);
   });
 });
