@@ -5,6 +5,7 @@ import { initNodeBackend } from '../wasm/node';
 import { FileKv } from './file-kv';
 import { lockStore } from './store-lock';
 import type { AddressInfo } from 'node:net';
+import type { R2Like } from '../worker/models/r2-like';
 import type { BundleSource } from '../worker/models/registry';
 import type { Bindings } from '../worker/types';
 
@@ -17,6 +18,8 @@ export interface ServeOptions {
   /** Directory of the persistent head store (created; one server per store). */
   store: string;
   bundles: BundleSource[];
+  /** The model store (`--models DIR`: node/dir-r2.ts); its manifest is re-read every MODELS_REFRESH_SECONDS. */
+  models?: R2Like;
   /** The worker's vars, API_KEYS and RATE_LIMITS among them (node/vars.ts). */
   vars: Record<string, string>;
   /** Milliseconds in-flight requests get to finish on close before their connections are cut. */
@@ -35,7 +38,7 @@ export interface RunningServer {
 /**
  * The worker's Hono app (`createApp`, unchanged) on Node's HTTP server: the same routes, auth, limits
  * and errors, the SIMD wasm backend with the fused kernel, heads in a FileKv under `store`, quotas
- * counted in this process. The app is not told it runs on Node: everything differs only in what is
+ * counted in this process, published models from a directory store (`models`). The app is not told it runs on Node: everything differs only in what is
  * injected here.
  */
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
@@ -48,6 +51,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       backend: () => initNodeBackend(),
       bundles: opts.bundles,
       kv: () => kv,
+      store: () => opts.models,
       rateLimiter: () => limiter,
       preload: opts.bundles.length > 0 ? [opts.bundles[0]!.name] : [],
     });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runModels } from '../../src/cli/models-command';
-import { DirR2 } from '../../src/cli/models/dir-r2';
+import { DirR2 } from '../../node/dir-r2';
 import { readBundleHeader } from '../../src/bundle/index';
 import type { RunResult } from '../../src/cli/models/wrangler-r2';
 

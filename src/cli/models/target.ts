@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { UsageError } from '../bundle/cli-io';
-import { DirR2 } from './dir-r2';
+import { DirR2 } from '../../../node/dir-r2';
 import { findWranglerDir, openLocalBucket, readBucketName } from './local-r2';
 import { WranglerR2, runWrangler } from './wrangler-r2';
 import type { WranglerRunner } from './wrangler-r2';
