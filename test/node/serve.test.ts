@@ -74,7 +74,7 @@ describe('fewshot serve', () => {
   it('serves --bundle name=FILE beside the embedded models', async () => {
     const s = await startFewshot({ store: join(root, 'store2'), args: ['--bundle', `tiny=${join(ROOT, 'test/fixtures/tiny.fsb')}`] });
     const h = (await (await fetch(`${s.base}/healthz`)).json()) as { models: { name: string; status: string }[] };
-    expect(h.models.map((m) => `${m.name}:${m.status}`)).toEqual(['glyphs:ready', 'sine-maml:ready', 'tiny:ready']);
+    expect(h.models.map((m) => `${m.name}:${m.status}`)).toEqual(['glyphs:ready', 'sine-maml:ready', 'embed-384:ready', 'tiny:ready']);
     expect(await s.stop()).toBe(0);
   });
 
