@@ -4,7 +4,7 @@
 // (5 out-of-episode classes' queries vs in-episode queries, and blank / all-ink / noise inputs) and the
 // rejection rate of real queries at the bundle's threshold.
 //   tsx scripts/results-v2.ts BUNDLE [--episodes 600] [--only clean|image|episode] [--ways 5 --shots 5]
-//        [--steps S --lr X --scope film|head] [--json FILE]
+//        [--steps S --lr X --scope film|head] [--split test|validation] [--json FILE]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { decodeBundle } from '../src/bundle/index';
@@ -23,7 +23,7 @@ import type { EpisodeOutcome } from '../src/eval/open-episodes';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { episodes: { type: 'string' }, only: { type: 'string' }, ways: { type: 'string' }, shots: { type: 'string' }, steps: { type: 'string' }, lr: { type: 'string' }, scope: { type: 'string' }, json: { type: 'string' }, seed: { type: 'string' } },
+  options: { episodes: { type: 'string' }, only: { type: 'string' }, ways: { type: 'string' }, shots: { type: 'string' }, steps: { type: 'string' }, lr: { type: 'string' }, scope: { type: 'string' }, json: { type: 'string' }, seed: { type: 'string' }, split: { type: 'string' } },
 });
 const file = positionals[0];
 if (!file) throw new Error('usage: tsx scripts/results-v2.ts BUNDLE [options]');
@@ -36,6 +36,9 @@ const episodes = Number(values.episodes ?? 600);
 const steps = values.steps === undefined ? model.defaults.steps : Number(values.steps);
 const lr = values.lr === undefined ? undefined : Number(values.lr);
 const seed = Number(values.seed ?? 7);
+// Defaults are chosen on 'validation' (scripts of their own); every reported number is on 'test'.
+const split = (values.split ?? 'test') as 'test' | 'validation';
+if (split !== 'test' && split !== 'validation') throw new Error('--split test|validation');
 const settings = values.ways ? [[Number(values.ways), Number(values.shots ?? 1)]] : [[5, 1], [5, 5], [20, 1]];
 const styles = values.only ? [values.only] : ['clean', 'image', 'episode'];
 
@@ -55,7 +58,7 @@ for (const style of styles) {
   for (const [ways, shots] of settings) {
     // Open-set queries (5 classes outside the episode) for the 5-way settings; 20-way stays closed-set.
     const drawn = ways! <= 5 ? 2 * ways! : ways!;
-    const src = () => getTasks('glyphs', { seed, ways: drawn, shots: shots!, queries: 15, dataset, style: style === 'clean' ? 'none' : (style as 'image' | 'episode') }).test;
+    const src = () => getTasks('glyphs', { seed, ways: drawn, shots: shots!, queries: 15, dataset, style: style === 'clean' ? 'none' : (style as 'image' | 'episode') })[split];
     const t0 = performance.now();
     const base = openRun(model, src(), { ways: ways!, shots: shots!, queries: 15, episodes, steps: 0 });
     const tuned = steps === 0 ? base : openRun(model, src(), { ways: ways!, shots: shots!, queries: 15, episodes, steps, ...(lr === undefined ? {} : { lr }) });
@@ -68,7 +71,7 @@ for (const style of styles) {
     const outD = tuned.flatMap((o) => o.outlierDistances);
     const threshold = model.defaults.unknownDistance;
     const r = {
-      bundle: file, style, ways, shots, episodes, steps, lr: lr ?? model.defaults.lr, scope: model.defaults.scope,
+      bundle: file, split, style, ways, shots, episodes, steps, lr: lr ?? model.defaults.lr, scope: model.defaults.scope,
       acc_steps0: acc0, acc_steps: accS, paired_diff: paired,
       error_cut: acc0.mean < 1 ? 1 - (1 - accS.mean) / (1 - acc0.mean) : 0,
       loss_before: meanCi95(tuned.map((o) => o.loss.before)).mean, loss_after: meanCi95(tuned.map((o) => o.loss.after)).mean,

@@ -21,7 +21,7 @@ const USAGE: Usage = {
     out: { type: 'string', arg: 'FILE', help: 'the calibrated bundle to write', required: true },
     episodes: { type: 'string', arg: 'N', help: 'validation episodes (≥ 10)', default: '200' },
     ways: { type: 'string', arg: 'N', help: 'classes per episode', default: '5' },
-    shots: { type: 'string', arg: 'K', help: 'support images per class', default: '5' },
+    shots: { type: 'string', arg: 'K[,K…]', help: 'support images per class; a list splits the episodes between them, so the threshold holds for every one', default: '1,2,5' },
     reject: { type: 'string', arg: 'P', help: 'fraction of real queries the threshold may reject (0–0.5)', default: '0.02' },
     seed: { type: 'string', arg: 'S', help: 'seed of the validation episodes', default: '1' },
   },
@@ -36,7 +36,7 @@ async function run(argv: string[]): Promise<number> {
   const { values } = parseUsage(USAGE, argv);
   const episodes = intFlag(values, 'episodes', 10) ?? 200;
   const ways = intFlag(values, 'ways', 2) ?? 5;
-  const shots = intFlag(values, 'shots', 1) ?? 5;
+  const shots = typeof values.shots === 'string' ? values.shots.split(',').map((k) => intFlag({ shots: k }, 'shots', 1)!) : [1, 2, 5];
   const reject = numFlag(values, 'reject', true) ?? 0.02;
   if (reject >= 0.5) throw new UsageError('--reject must be below 0.5');
   const seed = intFlag(values, 'seed', 0) ?? 1;
@@ -55,8 +55,10 @@ async function run(argv: string[]): Promise<number> {
   const model = createModel({ ...data, defaults: rest });
   let outcomes;
   try {
-    const source = getTasks('glyphs', { seed, ways: 2 * ways, shots, queries: 5, dataset }).validation;
-    outcomes = openRun(model, source, { ways, shots, queries: 5, episodes });
+    outcomes = shots.flatMap((k, i) => {
+      const source = getTasks('glyphs', { seed: seed + i, ways: 2 * ways, shots: k, queries: 5, dataset }).validation;
+      return openRun(model, source, { ways, shots: k, queries: 5, episodes: Math.ceil(episodes / shots.length) });
+    });
   } finally {
     model.dispose();
   }
