@@ -169,21 +169,23 @@ describe('one head format across Chromium and Node', () => {
     const episodes = glyphEpisodes(8, 5, 5, 1234);
     const out = await h.page.evaluate(async (eps) => {
       const g = window as unknown as PageGlobals;
-      const run = async (path: 'auto' | 'fast') => {
-        await g.rt.adapt(eps[0]!, { save: false, path }); // warm-up: first-call shader/kernel set-up
+      // The default steps against none (body forward + prototype head only): what the steps cost.
+      const run = async (steps?: number) => {
+        const opts = { save: false, ...(steps === undefined ? {} : { steps }) };
+        await g.rt.adapt(eps[0]!, opts); // warm-up: first-call shader/kernel set-up
         const times: number[] = [];
         let used = '';
         for (const ep of eps.slice(1)) {
-          const r = await g.rt.adapt(ep, { save: false, path });
+          const r = await g.rt.adapt(ep, opts);
           times.push(r.ms);
           used = r.path;
         }
         times.sort((a, b) => a - b);
         return { path: used, median: times[times.length >> 1]!, min: times[0]!, max: times[times.length - 1]! };
       };
-      return { model: g.rt.info.name, fused: g.rt.info.backend.fused, auto: await run('auto'), fast: await run('fast'), steps: g.rt.info.defaults.steps };
+      return { model: g.rt.info.name, fused: g.rt.info.backend.fused, auto: await run(), none: await run(0), steps: g.rt.info.defaults.steps };
     }, episodes);
-    console.log(`[browser bench] ${out.model}: 5-way 5-shot, ${out.steps} steps, ${episodes.length - 1} runs — ${out.auto.path}: median ${out.auto.median.toFixed(1)} ms (min ${out.auto.min.toFixed(1)}, max ${out.auto.max.toFixed(1)}); ${out.fast.path}: median ${out.fast.median.toFixed(1)} ms`);
+    console.log(`[browser bench] ${out.model}: 5-way 5-shot, ${out.steps} steps, ${episodes.length - 1} runs — ${out.auto.path}: median ${out.auto.median.toFixed(1)} ms (min ${out.auto.min.toFixed(1)}, max ${out.auto.max.toFixed(1)}); 0 steps: median ${out.none.median.toFixed(1)} ms`);
     expect(out.auto.median).toBeGreaterThan(0);
     expect(h.errors).toEqual([]);
   });
