@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { postToWorker } from './deployed';
 import { exports } from 'cloudflare:workers';
 import glyphsAdapt from '../../../examples/glyphs-adapt.json';
 import glyphsPredict from '../../../examples/glyphs-predict.json';
@@ -6,14 +7,7 @@ import sineAdapt from '../../../examples/sine-adapt.json';
 import sinePredict from '../../../examples/sine-predict.json';
 import glyphsExpected from '../../../examples/glyphs-expected.json';
 
-const post = (path: string, body: unknown) =>
-  exports.default.fetch(
-    new Request(`http://127.0.0.1:8787${path}`, {
-      method: 'POST',
-      headers: { authorization: 'Bearer local-dev-key', 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    }),
-  );
+const post = postToWorker;
 
 describe("the README's curl examples, against the worker as deployed (embedded bundles)", () => {
   it('glyphs: adapt then predict by user', async () => {

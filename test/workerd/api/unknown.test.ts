@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { exports } from 'cloudflare:workers';
+import { postToWorker } from './deployed';
 import glyphsAdapt from '../../../examples/glyphs-adapt.json';
 import glyphsPredict from '../../../examples/glyphs-predict.json';
 import glyphsExpected from '../../../examples/glyphs-expected.json';
 import { createRng } from '../../../src/util/random';
 
-const post = (path: string, body: unknown) =>
-  exports.default.fetch(
-    new Request(`http://127.0.0.1:8787${path}`, {
-      method: 'POST',
-      headers: { authorization: 'Bearer local-dev-key', 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    }),
-  );
+const post = postToWorker;
 
 interface Pred {
   label: string | null;
