@@ -9,7 +9,7 @@ import { initWorkerdBackend } from '../../../wasm/workerd';
 import { CountingKv, KEYS } from './harness';
 
 interface Classified {
-  label: string | number;
+  label: string | number | null;
   scores: Record<string, number>;
 }
 
