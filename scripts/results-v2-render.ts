@@ -46,7 +46,7 @@ export function v2Section(dir: string): string {
   rows.push(['clean-20w1s', load(dir, 'v2-clean-20w1s')]);
   if (!rows.some(([, r]) => r)) return '';
   let md = '### The default model (v2: `glyphs.fsb`, 32 filters, ProtoFiLM, scope `film`, calibrated)\n\n';
-  md += 'Test scripts only; 600 episodes per row, 15 queries per class; "steps 0" and "default steps" adapt the **same** episodes, so the difference is paired (mean ± 95% CI of the per-episode difference). The shifted splits draw every test image in a hand-drawing style (`src/data/style.ts`): a new style per image, or one style per episode (a user\'s own hand, shared by support and queries). Loss = the support set\'s centroid ratio before → after the steps.\n\n';
+  md += 'Made by `bash scripts/results-v2-all.sh` (`scripts/results-v2.ts`; JSON in `docs/results/v2-*.json`, `v1-*.json`). Test scripts only; 600 episodes per row, 15 queries per class; "steps 0" and "default steps" adapt the **same** episodes, so the difference is paired (mean ± 95% CI of the per-episode difference). The shifted splits draw every test image in a hand-drawing style (`src/data/style.ts`): a new style per image, or one style per episode (a user\'s own hand, shared by support and queries). Loss = the support set\'s centroid ratio before → after the steps.\n\n';
   md += '| split | setting | steps 0 | default steps | paired difference (points) | error cut | loss | ECE (15 bins) |\n|---|---|---|---|---|---|---|---|\n';
   for (const [, r] of rows) {
     if (!r) continue;
