@@ -4,6 +4,7 @@ import glyphs from '../../../bundles/glyphs.fsb';
 import cliHead from '../../fixtures/cli-head/glyphs.fshd';
 import cliPredictions from '../../fixtures/cli-head/glyphs-predict.json';
 import fixtureInputs from '../../fixtures/cli-head/inputs.json';
+import glyphsAdapt from '../../../examples/glyphs-adapt.json';
 import { createApp } from '../../../worker/app';
 import { initWorkerdBackend } from '../../../wasm/workerd';
 import { CountingKv, KEYS } from './harness';
@@ -51,5 +52,16 @@ describe('a head made by the CLI (fewshot adapt --out glyphs.fshd) in the worker
     expectSamePredictions(byId.predictions, cliPredictions.predictions);
     const byUser = (await (await call('POST', '/v1/models/glyphs/predict', { user: 'cli-user', inputs: fixtureInputs.inputs })).json()) as { predictions: Classified[] };
     expectSamePredictions(byUser.predictions, cliPredictions.predictions);
+  });
+
+  it('is the head the worker adapts itself from the same request: bit-identical (scope film: γ, β and the prototype head)', async () => {
+    const { call } = glyphsApp();
+    const a = await call('POST', '/v1/models/glyphs/adapt', { ...glyphsAdapt, user: 'worker-user' });
+    expect(a.status).toBe(200);
+    const { headId } = (await a.json()) as { headId: string };
+    const down = await call('GET', `/v1/models/glyphs/heads/${headId}`);
+    expect(down.status).toBe(200);
+    // Adapted in workerd here, by `fewshot adapt` in Node for the fixture: the same bytes.
+    expect(new Uint8Array(await down.arrayBuffer())).toEqual(new Uint8Array(cliHead));
   });
 });
