@@ -71,7 +71,7 @@ describe('every algorithm lowers its own post-adaptation loss on a small seeded 
     });
   }
 
-  for (const algo of ['protonet', 'protomaml', 'anil', 'maml', 'fomaml', 'reptile', 'metasgd', 'transfer'] as const) {
+  for (const algo of ['protonet', 'protomaml', 'protofilm', 'anil', 'maml', 'fomaml', 'reptile', 'metasgd', 'transfer'] as const) {
     it(`glyphs (conv-4, 8 filters): ${algo}`, async () => {
       // Pre-training a 1,599-way softmax needs more steps before prototypes of unseen classes improve.
       const r = await improves('glyphs', algo, algo === 'transfer' ? 100 : 25);
