@@ -20,6 +20,30 @@ def conv4(filters=64):
     return nn.Sequential(*layers, nn.Flatten())
 
 
+def its_per_second(step, iters, warmup):
+    for _ in range(warmup):
+        step()
+    t0 = time.perf_counter()
+    for _ in range(iters):
+        step()
+    return iters / (time.perf_counter() - t0)
+
+
+def sine_params(bias_shape):
+    """The MLP 1-40-40-1's seeded initial weights (biases shaped [n] or [1, n])."""
+    params = [torch.randn(1, 40) * (2 ** 0.5), torch.zeros(*bias_shape(40)), torch.randn(40, 40) * (2 / 40) ** 0.5, torch.zeros(*bias_shape(40)), torch.randn(40, 1) * (1 / 40) ** 0.5, torch.zeros(*bias_shape(1))]
+    return [p.requires_grad_() for p in params]
+
+
+def sine_tasks(B, K):
+    """A meta-batch of sinusoid tasks (Finn et al.): support and query points and targets, [B, K, 1]."""
+    amp = torch.rand(B, 1, 1) * 4.9 + 0.1
+    ph = torch.rand(B, 1, 1) * 3.14159
+    xs = torch.rand(B, K, 1) * 10 - 5
+    xq = torch.rand(B, K, 1) * 10 - 5
+    return xs, amp * torch.sin(xs + ph), xq, amp * torch.sin(xq + ph)
+
+
 def protonet_its(threads, iters, filters=64):
     torch.set_num_threads(threads)
     torch.manual_seed(1)
@@ -38,20 +62,14 @@ def protonet_its(threads, iters, filters=64):
         opt.zero_grad()
         loss.backward()
         opt.step()
-    for _ in range(2):
-        step()
-    t0 = time.perf_counter()
-    for _ in range(iters):
-        step()
-    return iters / (time.perf_counter() - t0)
+    return its_per_second(step, iters, 2)
 
 
 def maml_batched_its(threads, iters):
     """The same MAML step with the 25 tasks batched (per-task weight copies, bmm): PyTorch's fastest form here."""
     torch.set_num_threads(threads)
     torch.manual_seed(1)
-    params = [torch.randn(1, 40) * (2 ** 0.5), torch.zeros(1, 40), torch.randn(40, 40) * (2 / 40) ** 0.5, torch.zeros(1, 40), torch.randn(40, 1) * (1 / 40) ** 0.5, torch.zeros(1, 1)]
-    params = [p.requires_grad_() for p in params]
+    params = sine_params(lambda n: (1, n))
     opt = torch.optim.Adam(params, 1e-3)
     B, K = 25, 10
 
@@ -61,11 +79,7 @@ def maml_batched_its(threads, iters):
         return torch.bmm(h, p[4]) + p[5]
 
     def step():
-        amp = torch.rand(B, 1, 1) * 4.9 + 0.1
-        ph = torch.rand(B, 1, 1) * 3.14159
-        xs = torch.rand(B, K, 1) * 10 - 5
-        xq = torch.rand(B, K, 1) * 10 - 5
-        ys, yq = amp * torch.sin(xs + ph), amp * torch.sin(xq + ph)
+        xs, ys, xq, yq = sine_tasks(B, K)
         tiled = [p.unsqueeze(0).expand(B, *p.shape) for p in params]
         # Sum over tasks of per-task mean losses: each task's inner gradient is its own.
         inner = ((fwd(tiled, xs) - ys) ** 2).mean(dim=(1, 2)).sum()
@@ -75,19 +89,13 @@ def maml_batched_its(threads, iters):
         opt.zero_grad()
         loss.backward()
         opt.step()
-    for _ in range(5):
-        step()
-    t0 = time.perf_counter()
-    for _ in range(iters):
-        step()
-    return iters / (time.perf_counter() - t0)
+    return its_per_second(step, iters, 5)
 
 
 def maml_its(threads, iters):
     torch.set_num_threads(threads)
     torch.manual_seed(1)
-    params = [torch.randn(1, 40) * (2 ** 0.5), torch.zeros(40), torch.randn(40, 40) * (2 / 40) ** 0.5, torch.zeros(40), torch.randn(40, 1) * (1 / 40) ** 0.5, torch.zeros(1)]
-    params = [p.requires_grad_() for p in params]
+    params = sine_params(lambda n: (n,))
     opt = torch.optim.Adam(params, 1e-3)
     B, K = 25, 10
 
@@ -97,11 +105,7 @@ def maml_its(threads, iters):
         return h @ p[4] + p[5]
 
     def step():
-        amp = torch.rand(B, 1, 1) * 4.9 + 0.1
-        ph = torch.rand(B, 1, 1) * 3.14159
-        xs = torch.rand(B, K, 1) * 10 - 5
-        xq = torch.rand(B, K, 1) * 10 - 5
-        ys, yq = amp * torch.sin(xs + ph), amp * torch.sin(xq + ph)
+        xs, ys, xq, yq = sine_tasks(B, K)
         loss = 0
         for b in range(B):
             l = F.mse_loss(fwd(params, xs[b]), ys[b])
@@ -111,12 +115,7 @@ def maml_its(threads, iters):
         opt.zero_grad()
         (loss / B).backward()
         opt.step()
-    for _ in range(5):
-        step()
-    t0 = time.perf_counter()
-    for _ in range(iters):
-        step()
-    return iters / (time.perf_counter() - t0)
+    return its_per_second(step, iters, 5)
 
 
 if __name__ == '__main__':
