@@ -77,7 +77,7 @@ export function describe(info: BundleInfo): string {
     `task        ${h.spec.task}, input [${h.spec.inputShape.join(', ')}] → embedding [${s.embedding.join(', ')}] → ${s.outputs === 'ways' ? "one output per support-set class ('ways')" : `${s.outputs} outputs`}`,
     `body        ${h.spec.body.map(layerText).join(' → ') || '(none)'}`,
     `head        ${h.spec.head.map(layerText).join(' → ')}`,
-    `adaptation  scope ${d.scope} · ${d.steps} steps · lr ${d.lr} (${d.lrMode}) · head init ${d.headInit}`,
+    `adaptation  scope ${d.scope} · ${d.steps} steps · lr ${d.lr} (${d.lrMode}) · head init ${d.headInit}${d.temperature !== undefined ? ` · temperature ${d.temperature.toPrecision(4)}` : ''}${d.unknownDistance !== undefined ? ` · unknown beyond distance ${d.unknownDistance.toPrecision(4)}` : ''}`,
     `limits      steps ${d.limits.minSteps}..${d.limits.maxSteps} · lr ${d.limits.minLr}..${d.limits.maxLr} · ≤ ${d.limits.maxClasses} classes · ≤ ${d.limits.maxExamples} examples`,
     ...(d.labels ? [`labels      ${d.labels.join(', ')}`] : []),
     `provenance  ${Object.entries(p).filter(([k]) => k !== 'metrics').map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' · ')}`,
