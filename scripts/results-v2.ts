@@ -19,7 +19,6 @@ import { getTasks } from '../src/tasks/registry';
 import { createRng } from '../src/util/random';
 import { initNodeBackend } from '../wasm/node';
 import type { ClassPrediction } from '../src/engine/predict';
-import type { EpisodeOutcome } from '../src/eval/open-episodes';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -43,13 +42,12 @@ const settings = values.ways ? [[Number(values.ways), Number(values.shots ?? 1)]
 const styles = values.only ? [values.only] : ['clean', 'image', 'episode'];
 
 /** Open-set junk: blank, all-ink and uniform noise images. */
-function junkDistances(out: EpisodeOutcome[], n: number): number[] {
+function junkDistances(n: number): number[] {
   const rng = createRng(99);
   const sup = getTasks('glyphs', { seed: 5, ways: 5, shots: 5, queries: 1, dataset }).test.next();
   const rows = Array.from({ length: sup.support.n }, (_, i) => Array.from(sup.support.x.subarray(i * 784, (i + 1) * 784)));
   const head = adapt(model, { inputs: rows, labels: Array.from(sup.support.y) }).head;
   const junk = [new Array(784).fill(0), new Array(784).fill(1), ...Array.from({ length: n }, () => Array.from({ length: 784 }, () => rng.next()))];
-  void out;
   return (predict(model, head, junk, { unknownDistance: Infinity }) as ClassPrediction[]).map((p) => p.distance!);
 }
 
@@ -77,7 +75,7 @@ for (const style of styles) {
       loss_before: meanCi95(tuned.map((o) => o.loss.before)).mean, loss_after: meanCi95(tuned.map((o) => o.loss.after)).mean,
       ece: expectedCalibrationError(conf, correct),
       auroc_out_of_episode: outD.length ? auroc(outD, inD) : undefined,
-      auroc_junk: style === 'clean' && ways === 5 ? auroc(junkDistances(tuned, 30), inD) : undefined,
+      auroc_junk: style === 'clean' && ways === 5 ? auroc(junkDistances(30), inD) : undefined,
       reject_real: threshold === undefined ? undefined : inD.filter((d) => d > threshold).length / inD.length,
       reject_out_of_episode: threshold === undefined || !outD.length ? undefined : outD.filter((d) => d > threshold).length / outD.length,
       seconds: Math.round((performance.now() - t0) / 1000),

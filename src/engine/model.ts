@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkModelData } from './check-model';
 import { ModelError } from './errors';
-import { applyLayers } from './layers';
+import { applyLayer, applyLayers } from './layers';
 import { sizeOf } from './params';
 import type { AdaptationDefaults, ModelData, ModelSpec } from '../spec/model-spec';
 import type { ForwardOptions } from './layers';
@@ -31,6 +31,8 @@ export interface Model {
   forwardHead(params: ParamMap, embeddings: tf.Tensor, opts?: ForwardOptions): tf.Tensor;
   /** The input of the last head layer (what prototypes live in); `params` override stored ones by name. */
   lastLayerInput(params: ParamMap, x: tf.Tensor): tf.Tensor2D;
+  /** The last head layer over its input (`lastLayerInput`'s output): with it, predict runs the body once. */
+  forwardLast(params: ParamMap, input: tf.Tensor2D): tf.Tensor2D;
   /** Full forward (body then head); `params` override stored ones by name, so any subset can be differentiated. */
   forward(params: ParamMap, x: tf.Tensor, opts?: ForwardOptions): tf.Tensor;
   dispose(): void;
@@ -66,6 +68,7 @@ export function createModel(data: ModelData): Model {
       const g = applyLayers(spec.head.slice(0, -1), 'head', lookup(over), applyLayers(spec.body, 'body', lookup(over), toInput(x)));
       return tf.reshape(g, [g.shape[0]!, -1]) as tf.Tensor2D;
     });
+  const forwardLast = (over: ParamMap, g: tf.Tensor2D): tf.Tensor2D => tf.tidy(() => applyLayer(spec.head.at(-1)!, 'head', lookup(over), g) as tf.Tensor2D);
   let embedShape: number[];
   let outputSize: number | undefined;
   let lastLayerInputSize: number;
@@ -95,6 +98,7 @@ export function createModel(data: ModelData): Model {
     embed,
     forwardHead,
     lastLayerInput,
+    forwardLast,
     forward,
     dispose: () => tf.dispose(Object.values(params)),
   };

@@ -61,10 +61,7 @@ function classify(out: Float32Array, n: number, k: number, labels: (string | num
 }
 
 /** Prototype logits are ‖g‖² − ‖g − p_c‖²: the nearest prototype's distance is √(‖g‖² − max logit). */
-function nearestDistances(model: Model, over: ParamMap, x: tf.Tensor2D, logits: Float32Array, k: number): Float32Array {
-  const sq = tf.tidy(() => tf.sum(tf.square(model.lastLayerInput(over, x)), 1));
-  const norms = sq.dataSync();
-  sq.dispose();
+function nearestDistances(norms: ArrayLike<number>, logits: Float32Array, k: number): Float32Array {
   return Float32Array.from(norms, (g, i) => {
     let best = -Infinity;
     for (let c = 0; c < k; c++) best = Math.max(best, logits[i * k + c]!);
@@ -87,9 +84,12 @@ export function predict(model: Model, head: Head, inputs: number[][], opts: Pred
     const over: ParamMap = {};
     for (const [name, t] of Object.entries(head.params)) over[name] = tf.tensor(t.data, t.shape, 'float32');
     const xt = tf.tensor2d(x, [n, model.inputSize]);
-    const o = model.forward(over, xt);
-    const values = new Float32Array(o.dataSync());
-    return { out: o, distances: prototype ? nearestDistances(model, over, xt, values, o.shape[1]!) : undefined };
+    if (!prototype) return { out: model.forward(over, xt), distances: undefined };
+    // One body pass: the last layer's input gives both the logits and the feature norms.
+    const g = model.lastLayerInput(over, xt);
+    const o = model.forwardLast(over, g);
+    const norms = tf.sum(tf.square(g), 1).dataSync();
+    return { out: o, distances: nearestDistances(norms, new Float32Array(o.dataSync()), o.shape[1]!) };
   });
   const k = out.shape[1]!;
   const values = new Float32Array(out.dataSync());
