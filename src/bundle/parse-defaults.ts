@@ -1,3 +1,4 @@
+import { INNER_OPTIMIZERS } from '../spec/model-spec';
 import type { AdaptationDefaults, Provenance } from '../spec/model-spec';
 import { arr, int, num, obj, oneOf, opt, str } from './json-checks';
 import type { Json } from './json-checks';
@@ -23,6 +24,7 @@ export function parseDefaults(v: Json): AdaptationDefaults {
     headInit: oneOf(o.headInit, 'defaults.headInit', ['learned', 'prototype']),
     limits,
   };
+  if (o.optimizer !== undefined) out.optimizer = oneOf(o.optimizer, 'defaults.optimizer', [...INNER_OPTIMIZERS]);
   if (o.temperature !== undefined) out.temperature = num(o.temperature, 'defaults.temperature');
   if (o.unknownDistance !== undefined) out.unknownDistance = num(o.unknownDistance, 'defaults.unknownDistance');
   if (out.temperature !== undefined && !(out.temperature > 0)) throw new BundleError('bad_header', 'defaults.temperature must be > 0');

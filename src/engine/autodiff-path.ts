@@ -40,7 +40,7 @@ export function runAutodiff(model: Model, p: Prepared): PathResult {
   const lrTensors = lrs.kind === 'scalar' ? undefined : Object.fromEntries(names.map((n) => [n, tf.tensor(lrs.lrs[n]!, shapes[n])]));
   const forward: ForwardFn = scope === 'head' ? (ps, e) => model.forwardHead(ps, e) : (ps, x) => model.forward(ps, x);
   try {
-    const r = innerLoop(forward, params, names, setup.input, setup.y, p.steps, lrTensors ?? p.lr, p.loss);
+    const r = innerLoop(forward, params, names, setup.input, setup.y, p.steps, lrTensors ?? p.lr, p.loss, { optimizer: p.optimizer });
     return { params: r.params, lossBefore: r.lossBefore, lossAfter: r.lossAfter };
   } finally {
     tf.dispose([setup.input, setup.y, ...Object.values(setup.init), ...Object.values(lrTensors ?? {})]);

@@ -31,7 +31,7 @@ export function runFilm(model: Model, p: Prepared): PathResult {
   const lrTensors = lrs.kind === 'scalar' ? undefined : Object.fromEntries(names.map((n) => [n, tf.tensor(lrs.lrs[n]!, shapes[n])]));
   try {
     const look = (ps: ParamMap): ParamLookup => (n) => ps[n] ?? model.params[n]!;
-    const r = innerLoop((ps, zz) => filmTail(spec, look(ps), zz), model.params, names, z, y, p.steps, lrTensors ?? p.lr, 'centroid-ratio');
+    const r = innerLoop((ps, zz) => filmTail(spec, look(ps), zz), model.params, names, z, y, p.steps, lrTensors ?? p.lr, 'centroid-ratio', { optimizer: p.optimizer });
     const last = spec.head.at(-1)!;
     const head = tf.tidy(() => {
       const adapted: ParamMap = Object.fromEntries(names.map((n) => [n, tf.tensor(r.params[n]!.data, r.params[n]!.shape)]));

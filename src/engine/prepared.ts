@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { InnerOptimizer } from '../spec/model-spec';
 import type { LossKind } from './losses';
 import type { ResolvedSupport } from './validate';
 
@@ -13,6 +14,7 @@ export interface Prepared {
   y: Float32Array;
   steps: number;
   lr: number;
+  optimizer: InnerOptimizer;
 }
 
 /** What a path returns: the adapted params (read back) and the loss before and after. */

@@ -78,6 +78,11 @@ export interface ModelSpec {
  */
 export type AdaptScope = 'head' | 'all' | 'film';
 
+/** The inner loop's update rule (src/engine/optimizers.ts): SGD, SGD with momentum, or Adam, as torch.optim. */
+export type InnerOptimizer = 'sgd' | 'momentum' | 'adam';
+
+export const INNER_OPTIMIZERS: readonly InnerOptimizer[] = ['sgd', 'momentum', 'adam'];
+
 /** How the head is initialised before the inner loop. */
 export type HeadInit = 'learned' | 'prototype';
 
@@ -99,6 +104,8 @@ export interface AdaptationDefaults {
   lr: number;
   lrMode: LrMode;
   headInit: HeadInit;
+  /** The request-time update rule; 'sgd' when absent. */
+  optimizer?: InnerOptimizer;
   limits: AdaptLimits;
   /** Label names of a learned (fixed-class) head, in output order. Absent for prototype heads. */
   labels?: (string | number)[];
