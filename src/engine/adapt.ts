@@ -5,6 +5,7 @@ import { isLinearHead, runFast, runFused } from './linear-paths';
 import { targetsOf } from './prepared';
 import { resolveOptions, validateSupport } from './validate';
 import type { Head } from '../head/head';
+import type { GuardReport } from './guard-report';
 import type { InnerOptimizer } from '../spec/model-spec';
 import type { Model } from './model';
 import type { PathResult, Prepared } from './prepared';
@@ -28,6 +29,9 @@ export interface AdaptResult {
   optimizer: InnerOptimizer;
   loss: { before: number; after: number };
   path: AdaptPath;
+  /** Steps actually taken: fewer than `steps` (0) when the guard kept the model as it was. */
+  stepsUsed: number;
+  guard?: GuardReport;
 }
 
 function choosePath(model: Model, wanted: unknown, optimizer: InnerOptimizer): AdaptPath {
@@ -71,5 +75,7 @@ export function adapt(model: Model, support: SupportSet, opts: AdaptOptions = {}
   const r = path === 'fused' ? runFused(model, p, linearHeadKernel()!) : path === 'fast' ? runFast(model, p) : runAutodiff(model, p);
   checkFinite(r);
   const head: Head = { modelId: model.id, task: model.spec.task, labels: p.support.headLabels, scope: model.defaults.scope, params: r.params };
-  return { head, steps: p.steps, lr: p.lr, optimizer: p.optimizer, loss: { before: r.lossBefore, after: r.lossAfter }, path };
+  const out: AdaptResult = { head, steps: p.steps, lr: p.lr, optimizer: p.optimizer, loss: { before: r.lossBefore, after: r.lossAfter }, path, stepsUsed: r.stepsUsed ?? p.steps };
+  if (r.guard) out.guard = r.guard;
+  return out;
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { runFilm } from './film-path';
+import { runFeatures } from './feature-path';
 import { innerLoop } from './inner-loop';
 import { applyLayers } from './layers';
 import { resolveLrs } from './lrs';
@@ -26,7 +26,7 @@ function prototypeInit(model: Model, emb: tf.Tensor, y: tf.Tensor2D): ParamMap {
  */
 export function runAutodiff(model: Model, p: Prepared): PathResult {
   const scope = model.defaults.scope;
-  if (scope === 'film') return runFilm(model, p);
+  if (scope === 'film' || scope === 'late') return runFeatures(model, p);
   const names = adaptedNames(model.spec, scope);
   const setup = tf.tidy(() => {
     const { x, y } = uploadSupport(p, model.inputSize);
