@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelError } from './errors';
-import { applyLayers } from './layers';
+import { applyLayer, applyLayers } from './layers';
 import { paramName, trainableParams } from './params';
-import type { ModelSpec } from '../spec/model-spec';
+import type { Layer, ModelSpec } from '../spec/model-spec';
 import type { ParamLookup } from './layers';
 
 /**
@@ -28,9 +28,21 @@ export function lateNames(spec: ModelSpec, blocks: number): string[] {
   return [...body, ...head];
 }
 
+/**
+ * A batch norm with stored statistics as x·s + t, s = γ/√(σ² + ε), t = β − μ·s: the same function as
+ * tf.batchNorm, but its gradients are broadcast products and sums, where tfjs's batch-norm gradient
+ * tiles a full-size tensor through the wasm backend's slow Tile kernel on every step.
+ */
+function affineBatchNorm(layer: Layer & { kind: 'batchNorm' }, get: ParamLookup, x: tf.Tensor): tf.Tensor {
+  const p = (name: string): tf.Tensor => get(paramName('body', layer, name));
+  const scale = tf.mul(p('gamma'), tf.rsqrt(tf.add(p('movingVariance'), layer.epsilon ?? 1e-3)));
+  return tf.add(tf.mul(x, scale), tf.sub(p('beta'), tf.mul(p('movingMean'), scale)));
+}
+
 /** Features from the frozen prefix's output: the late blocks, then the head layers before the prototype layer. */
 export function lateTail(spec: ModelSpec, blocks: number, get: ParamLookup, h: tf.Tensor): tf.Tensor2D {
-  let out = applyLayers(spec.body.slice(lateCut(spec, blocks)), 'body', get, h);
+  let out = h;
+  for (const layer of spec.body.slice(lateCut(spec, blocks))) out = layer.kind === 'batchNorm' ? affineBatchNorm(layer, get, out) : applyLayer(layer, 'body', get, out);
   out = tf.reshape(out, [out.shape[0]!, -1]);
   out = applyLayers(spec.head.slice(0, -1), 'head', get, out);
   return tf.reshape(out, [out.shape[0]!, -1]) as tf.Tensor2D;

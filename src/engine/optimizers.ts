@@ -57,9 +57,9 @@ export function applyUpdate(
       const v = state.v[n] ? tf.add(tf.mul(state.v[n]!, ADAM_BETA2), tf.mul(tf.square(g), 1 - ADAM_BETA2)) : tf.mul(tf.square(g), 1 - ADAM_BETA2);
       out.m[n] = m;
       out.v[n] = v;
-      const mHat = tf.div(m, 1 - ADAM_BETA1 ** t);
-      const vHat = tf.div(v, 1 - ADAM_BETA2 ** t);
-      dir = tf.div(mHat, tf.add(tf.sqrt(vHat), ADAM_EPS));
+      // torch's own order: m / (√v / √(1 − β2ᵗ) + ε), scaled by 1 / (1 − β1ᵗ) — one division per param.
+      const denom = tf.add(tf.mul(tf.sqrt(v), 1 / Math.sqrt(1 - ADAM_BETA2 ** t)), ADAM_EPS);
+      dir = tf.mul(tf.div(m, denom), 1 / (1 - ADAM_BETA1 ** t));
     }
     next[n] = tf.sub(params[n]!, tf.mul(lrOf(n), dir));
   }
