@@ -1,15 +1,15 @@
-import { initBrowserBackend } from '../../wasm/browser';
-import { decodeBundle } from '../bundle/index';
-import { adapt as engineAdapt, createModel, predict as enginePredict } from '../engine/index';
-import { decodeHead, encodeHead, headIdFor } from '../head/index';
+import { initBrowserBackend } from '../wasm/browser';
+import { decodeBundle } from '../src/bundle/index';
+import { adapt as engineAdapt, createModel, predict as enginePredict } from '../src/engine/index';
+import { decodeHead, encodeHead, headIdFor } from '../src/head/index';
 import { RuntimeError } from './errors';
 import { openHeadStore } from './head-store';
 import { bundleBytes } from './load-bundle';
-import { sha256Hex } from '../util/sha256';
-import type { BackendInfo } from '../../wasm/backend';
-import type { AdaptPath, Model, Prediction } from '../engine/index';
-import type { Head } from '../head/index';
-import type { AdaptationDefaults, ModelSpec } from '../spec/model-spec';
+import { sha256Hex } from '../src/util/sha256';
+import type { BackendInfo } from '../wasm/backend';
+import type { AdaptPath, Model, Prediction } from '../src/engine/index';
+import type { Head } from '../src/head/index';
+import type { AdaptationDefaults, ModelSpec } from '../src/spec/model-spec';
 import type { HeadStore, HeadSummary } from './head-store';
 import type { BundleSource } from './load-bundle';
 
