@@ -1,8 +1,8 @@
 import type { Command } from './commands';
 import { BundleError } from '../src/bundle/index';
 import { ModelError } from '../src/engine/index';
-import { ManifestError } from '../worker/models/manifest';
-import { StoreError } from '../worker/models/store-ops';
+import { ManifestError } from '../src/store/manifest';
+import { StoreError } from '../src/store/store-ops';
 import { CliError, UsageError } from './bundle/cli-io';
 import type { TargetDeps } from './models/target';
 

@@ -21,7 +21,7 @@ import { predictRoutes } from './routes/predict';
 import { userRoutes } from './routes/users';
 import type { BundleSource } from './models/registry';
 import type { KvLike } from './heads/kv-like';
-import type { R2Like } from './models/r2-like';
+import type { R2Like } from '../src/store/r2-like';
 import type { RateLimiter } from './rate-limit/gcra';
 import type { AppEnv, Bindings } from './types';
 import type { BackendInfo } from '../wasm/backend';

@@ -1,5 +1,5 @@
-import { currentVersion } from '../../worker/models/manifest';
-import { readManifest } from '../../worker/models/store-ops';
+import { currentVersion } from '../../src/store/manifest';
+import { readManifest } from '../../src/store/store-ops';
 import { parse } from '../bundle/cli-io';
 import { openTarget, TARGET_OPTIONS, TARGET_USAGE } from './target';
 import type { TargetDeps } from './target';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CliError } from '../bundle/cli-io';
-import type { R2Like } from '../../worker/models/r2-like';
+import type { R2Like } from '../../src/store/r2-like';
 
 /** The directory holding wrangler.toml, searched upwards from `from` as wrangler does. */
 export function findWranglerDir(from = process.cwd()): string | undefined {

@@ -1,7 +1,7 @@
 import { decodeBundle } from '../../src/bundle/index';
 import { checkModelData } from '../../src/engine/check-model';
-import { checkName, ManifestError } from '../../worker/models/manifest';
-import { publish } from '../../worker/models/store-ops';
+import { checkName, ManifestError } from '../../src/store/manifest';
+import { publish } from '../../src/store/store-ops';
 import { parse, readBytes, UsageError } from '../bundle/cli-io';
 import { openTarget, TARGET_OPTIONS, TARGET_USAGE } from './target';
 import type { TargetDeps } from './target';

@@ -1,4 +1,4 @@
-import { removeModelFromStore } from '../../worker/models/store-ops';
+import { removeModelFromStore } from '../../src/store/store-ops';
 import { parse } from '../bundle/cli-io';
 import { openTarget, TARGET_OPTIONS, TARGET_USAGE } from './target';
 import type { TargetDeps } from './target';

@@ -1,4 +1,4 @@
-import { rollbackModel } from '../../worker/models/store-ops';
+import { rollbackModel } from '../../src/store/store-ops';
 import { parse, UsageError } from '../bundle/cli-io';
 import { openTarget, TARGET_OPTIONS, TARGET_USAGE } from './target';
 import type { TargetDeps } from './target';

@@ -4,7 +4,7 @@ import { DirR2 } from '../../node/dir-r2';
 import { findWranglerDir, openLocalBucket, readBucketName } from './local-r2';
 import { WranglerR2, runWrangler } from './wrangler-r2';
 import type { WranglerRunner } from './wrangler-r2';
-import type { R2Like } from '../../worker/models/r2-like';
+import type { R2Like } from '../../src/store/r2-like';
 
 /** Flags every `fewshot models` subcommand takes to choose the store. */
 export const TARGET_OPTIONS = {

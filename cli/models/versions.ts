@@ -1,5 +1,5 @@
-import { ManifestError } from '../../worker/models/manifest';
-import { readManifest } from '../../worker/models/store-ops';
+import { ManifestError } from '../../src/store/manifest';
+import { readManifest } from '../../src/store/store-ops';
 import { parse } from '../bundle/cli-io';
 import { table } from './list';
 import { openTarget, TARGET_OPTIONS, TARGET_USAGE } from './target';

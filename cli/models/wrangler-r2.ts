@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliError } from '../bundle/cli-io';
-import type { R2Like, R2ObjectLike, R2PutOptionsLike } from '../../worker/models/r2-like';
+import type { R2Like, R2ObjectLike, R2PutOptionsLike } from '../../src/store/r2-like';
 
 export interface RunResult {
   code: number;

@@ -4,7 +4,7 @@ import { ModelView } from './model-view';
 import { StoreCatalog } from './store-catalog';
 import type { Model } from '../../src/engine/index';
 import type { ModelData } from '../../src/spec/model-spec';
-import type { R2Like } from './r2-like';
+import type { R2Like } from '../../src/store/r2-like';
 import type { RequestHooks } from './store-catalog';
 
 /** Where a bundle's bytes come from: embedded in the worker, or fetched (e.g. from KV) on first use. */

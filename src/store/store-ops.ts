@@ -1,6 +1,6 @@
-import { decodeBundle, readBundleHeader } from '../../src/bundle/index';
-import { checkModelData } from '../../src/engine/check-model';
-import { sha256Hex } from '../../src/util/sha256';
+import { decodeBundle, readBundleHeader } from '../bundle/index';
+import { checkModelData } from '../engine/check-model';
+import { sha256Hex } from '../util/sha256';
 import { MANIFEST_KEY, addVersion, bundleKey, checkName, emptyManifest, parseManifest, removeModel, rollback, serializeManifest } from './manifest';
 import type { Manifest, ModelVersion } from './manifest';
 import type { R2Like } from './r2-like';
