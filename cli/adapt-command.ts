@@ -7,7 +7,7 @@ import { sha256Hex } from '../src/util/sha256';
 import { initNodeBackend } from '../wasm/node';
 import { choice, CliError, readBytes, UsageError, writeAtomic } from './bundle/cli-io';
 import { intFlag, numFlag, parseUsage, usageLine } from './usage';
-import type { Command } from './commands';
+import type { Command } from './command';
 import type { AdaptOptions, Model } from '../src/engine/index';
 import type { Usage } from './usage';
 

@@ -1,4 +1,4 @@
-import type { Command } from './commands';
+import type { Command } from './command';
 import { BundleError } from '../src/bundle/index';
 import { CliError, UsageError } from './bundle/cli-io';
 

@@ -8,7 +8,7 @@ import { CliError, readBytes, UsageError, writeAtomic } from './bundle/cli-io';
 import { intFlag, numFlag, parseUsage } from './usage';
 import type { Usage } from './usage';
 import { loadGlyphsFromDisk } from './glyphs-data';
-import type { Command } from './commands';
+import type { Command } from './command';
 
 const USAGE: Usage = {
   command: 'fewshot calibrate',

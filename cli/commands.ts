@@ -1,8 +1,4 @@
-/** A CLI command: a one-line summary and an async body returning the exit code. */
-export interface Command {
-  summary: string;
-  run: (argv: string[]) => Promise<number>;
-}
+import type { Command } from './command';
 
 /** A command whose module is loaded only when it runs, so `fewshot --help` stays instant. */
 const lazy = (summary: string, load: () => Promise<{ command: Command }>): Command => ({

@@ -1,6 +1,6 @@
 import { initNodeBackend } from '../wasm/node';
 import { parseUsage } from './usage';
-import type { Command } from './commands';
+import type { Command } from './command';
 import type { Usage } from './usage';
 
 const USAGE: Usage = { command: 'fewshot doctor', summary: 'Bring up the SIMD wasm backend and print what it reports (backend, simd, threads, fused kernel) as one JSON line.', flags: {} };

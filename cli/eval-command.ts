@@ -9,7 +9,7 @@ import { CliError, readBytes, UsageError, writeAtomic } from './bundle/cli-io';
 import { intFlag, numFlag, parseUsage } from './usage';
 import type { Usage } from './usage';
 import { loadGlyphsFromDisk } from './glyphs-data';
-import type { Command } from './commands';
+import type { Command } from './command';
 import type { EvalResult } from '../src/eval/evaluate';
 import type { TaskName } from '../src/tasks/registry';
 import type { GlyphDataset } from '../src/data/glyphs';

@@ -4,7 +4,7 @@ import { sha256Hex } from '../src/util/sha256';
 import { oneLine } from './adapt-command';
 import { CliError, readBytes, UsageError } from './bundle/cli-io';
 import { parseUsage, usageErrorLine, usageLine } from './usage';
-import type { Command } from './commands';
+import type { Command } from './command';
 import type { Head } from '../src/head/head';
 import type { Usage } from './usage';
 

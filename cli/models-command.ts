@@ -1,4 +1,4 @@
-import type { Command } from './commands';
+import type { Command } from './command';
 import { BundleError } from '../src/bundle/index';
 import { ModelError } from '../src/engine/index';
 import { ManifestError } from '../src/store/manifest';

@@ -3,7 +3,7 @@ import { loadModel, oneLine, readJson, required } from './adapt-command';
 import { CliError } from './bundle/cli-io';
 import { readHeadFile } from './head-command';
 import { parseUsage, usageLine } from './usage';
-import type { Command } from './commands';
+import type { Command } from './command';
 import type { Usage } from './usage';
 
 export const PREDICT_USAGE: Usage = {

@@ -4,7 +4,7 @@ import { BundleArgError, loadBundles, parseBundleArg } from '../node/bundles';
 import { StoreLockedError } from '../node/store-lock';
 import { resolveVars, VarsError } from '../node/vars';
 import { parse, UsageError } from './bundle/cli-io';
-import type { Command } from './commands';
+import type { Command } from './command';
 
 const USAGE = `usage: fewshot serve [--port N] [--host ADDR] [--store DIR] [--bundle name=FILE]... [--models DIR] [--keys FILE] [--vars FILE]
 

@@ -11,7 +11,7 @@ import { toModelData } from './train/output';
 import { createProgress } from './train/progress';
 import { setupTraining } from './train/setup';
 import { validate } from './train/validation';
-import type { Command } from './commands';
+import type { Command } from './command';
 import type { TrainSnapshot } from '../src/algorithms/meta-train';
 import type { Provenance } from '../src/spec/model-spec';
 import type { TrainOptions } from './train/options';
