@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { filmCut, filmNames, filmNormalize, filmTail } from './film';
+import { filmNormalize, filmTail } from './film';
+import { filmCut, filmNames } from './adapted-params';
 import { innerLoop, readF32 } from './inner-loop';
 import { applyLayers } from './layers';
 import { resolveLrs } from './lrs';
