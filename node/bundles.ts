@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { decodeBundle } from '../src/bundle/index';
 import { EMBEDDED_MODELS } from '../src/store/embedded-models';
 import { MODEL_NAME } from '../src/store/manifest';
-import type { BundleSource } from '../worker/models/registry';
+import type { BundleSource } from '../worker/models/registered-model';
 
 /** A bad `--bundle`: the server does not start. */
 export class BundleArgError extends Error {}

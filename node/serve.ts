@@ -6,7 +6,7 @@ import { FileKv } from './file-kv';
 import { lockStore } from './store-lock';
 import type { AddressInfo } from 'node:net';
 import type { R2Like } from '../src/store/r2-like';
-import type { BundleSource } from '../worker/models/registry';
+import type { BundleSource } from '../worker/models/registered-model';
 import type { Bindings } from '../worker/types';
 
 const SWEEP_MS = 3_600_000;

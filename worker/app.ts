@@ -19,7 +19,7 @@ import { healthRoutes } from './routes/health';
 import { modelRoutes } from './routes/models';
 import { predictRoutes } from './routes/predict';
 import { userRoutes } from './routes/users';
-import type { BundleSource } from './models/registry';
+import type { BundleSource } from './models/registered-model';
 import type { KvLike } from './heads/kv-like';
 import type { R2Like } from '../src/store/r2-like';
 import type { RateLimiter } from './rate-limit/gcra';

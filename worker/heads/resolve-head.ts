@@ -5,7 +5,7 @@ import { engineCall } from '../engine-errors';
 import { ApiError } from '../problem';
 import type { Head } from '../../src/head/head';
 import type { SupportSet } from '../../src/engine/index';
-import type { ReadyModel } from '../models/registry';
+import type { ReadyModel } from '../models/registered-model';
 import type { HeadStore, HeadMetadata } from './store';
 
 export type CacheStatus = 'hit' | 'miss' | 'unavailable';

@@ -3,7 +3,7 @@ import sineMaml from '../../bundles/sine-maml.fsb';
 import embed384 from '../../bundles/embed-384.fsb';
 import { EMBEDDED_MODELS } from '../../src/store/embedded-models';
 import type { EmbeddedModelFile } from '../../src/store/embedded-models';
-import type { BundleSource } from './registry';
+import type { BundleSource } from './registered-model';
 
 // wrangler bundles only static imports, so each listed file is imported here once; the Record type
 // makes tsc reject a file the list names but this map lacks, or one the list does not name.
