@@ -46,12 +46,14 @@ function resolveImport(from: string, spec: string): string | undefined {
   return undefined;
 }
 
-/** Every non-test .ts file and the files it imports (static, type-only, re-exports and dynamic `import()`). */
+/** What a file imports, as written (static, type-only, re-exports and dynamic `import()`). */
+const specifiers = (file: string): string[] => ts.preProcessFile(readFileSync(join(root, file), 'utf8'), true, true).importedFiles.map((i) => i.fileName);
+
+/** Every non-test .ts file and the files it imports. */
 export function importGraph(): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const f of sourceFiles()) {
-    const { importedFiles } = ts.preProcessFile(readFileSync(join(root, f), 'utf8'), true, true);
-    const targets = importedFiles.map((i) => resolveImport(f, i.fileName)).filter((t): t is string => t !== undefined);
+    const targets = specifiers(f).map((s) => resolveImport(f, s)).filter((t): t is string => t !== undefined);
     graph.set(f, [...new Set(targets)]);
   }
   return graph;
@@ -152,6 +154,12 @@ describe('the layers', () => {
 
   it('import only downward: core src/ ← wasm/ ← adapters worker/, node/, browser/ ← apps cli/, demo/', () => {
     expect(upwardImports(graph)).toEqual([]);
+  });
+
+  it('keep the core free of node:* modules (it runs in workerd and browsers too)', () => {
+    const core = [...graph.keys()].filter((f) => f.startsWith('src/'));
+    expect(core.length).toBeGreaterThan(100);
+    expect(core.flatMap((f) => specifiers(f).filter((s) => s.startsWith('node:')).map((s) => `${f} → ${s}`))).toEqual([]);
   });
 
   it('have no import circle among non-test files', () => {
