@@ -26,7 +26,10 @@ export function filmNames(spec: ModelSpec): string[] {
   return [paramName('body', bn, 'gamma'), paramName('body', bn, 'beta'), ...spec.head.slice(0, -1).flatMap((l) => trainableParams(l).map((p) => paramName('head', l, p)))];
 }
 
-/** The params a head may carry: the head's (ANIL), all trainable ones (MAML), or FiLM's γ, β and the head's. */
+/**
+ * The params a head may carry: the head's (ANIL), all trainable ones (MAML; also the bound for
+ * 'late', whose heads carry the last blocks' — src/engine/late.ts), or FiLM's γ, β and the head's.
+ */
 export function adaptedNames(spec: ModelSpec, scope: AdaptScope): string[] {
   const head = partTrainableNames(spec, 'head');
   if (scope === 'film') return [...new Set([...filmNames(spec), ...head])];
