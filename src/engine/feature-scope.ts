@@ -1,4 +1,5 @@
-import { filmCut, filmNames, filmNormalize, filmTail } from './film';
+import { filmCut, filmNames } from './adapted-params';
+import { filmNormalize, filmTail } from './film';
 import { lateCut, lateNames, lateTail } from './late';
 import { applyLayers } from './layers';
 import type * as tf from '@tensorflow/tfjs-core';

@@ -6,7 +6,7 @@ import { ApiError } from '../problem';
 import type { Head } from '../../src/head/head';
 import type { InnerOptimizer } from '../../src/spec/model-spec';
 import type { SupportSet } from '../../src/engine/index';
-import type { ReadyModel } from '../models/registry';
+import type { ReadyModel } from '../models/registered-model';
 import type { HeadStore, HeadMetadata } from './store';
 
 export type CacheStatus = 'hit' | 'miss' | 'unavailable';
