@@ -1,6 +1,6 @@
 import { readBundleHeader, specShapes } from '../../src/bundle/index';
 import type { BundleInfo } from '../../src/bundle/index';
-import type { Layer } from '../../src/spec/model-spec';
+import type { AdaptationDefaults, Layer } from '../../src/spec/model-spec';
 import { readBytes } from './cli-io';
 import { parseUsage, usageLine } from '../usage';
 import type { Usage } from '../usage';
@@ -12,6 +12,11 @@ export const spec: Usage = {
   flags: { json: { type: 'boolean', help: 'print the same as one JSON object' } },
 };
 export const usage = usageLine(spec);
+
+function unknownText(d: AdaptationDefaults): string {
+  if (d.unknownDistances?.length) return ` · unknown beyond distance ${d.unknownDistances.map((e) => `${e.distance.toPrecision(4)} (${e.shots}-shot)`).join(', ')}`;
+  return d.unknownDistance !== undefined ? ` · unknown beyond distance ${d.unknownDistance.toPrecision(4)}` : '';
+}
 
 /** `inspect FILE [--json]`: header, spec, tensor table and sizes, read without decoding tensors. */
 export async function run(argv: string[]): Promise<number> {
@@ -77,7 +82,7 @@ export function describe(info: BundleInfo): string {
     `task        ${h.spec.task}, input [${h.spec.inputShape.join(', ')}] → embedding [${s.embedding.join(', ')}] → ${s.outputs === 'ways' ? "one output per support-set class ('ways')" : `${s.outputs} outputs`}`,
     `body        ${h.spec.body.map(layerText).join(' → ') || '(none)'}`,
     `head        ${h.spec.head.map(layerText).join(' → ')}`,
-    `adaptation  scope ${d.scope} · ${d.steps} steps · lr ${d.lr} (${d.lrMode}) · head init ${d.headInit}${d.temperature !== undefined ? ` · temperature ${d.temperature.toPrecision(4)}` : ''}${d.unknownDistance !== undefined ? ` · unknown beyond distance ${d.unknownDistance.toPrecision(4)}` : ''}`,
+    `adaptation  scope ${d.scope}${d.lateBlocks !== undefined ? ` (last ${d.lateBlocks} blocks)` : ''} · ${d.steps} steps · lr ${d.lr} (${d.lrMode}${d.optimizer && d.optimizer !== 'sgd' ? `, ${d.optimizer}` : ''}) · head init ${d.headInit}${d.guard === 'split' ? ' · guard split' : ''}${d.temperature !== undefined ? ` · temperature ${d.temperature.toPrecision(4)}` : ''}${unknownText(d)}`,
     `limits      steps ${d.limits.minSteps}..${d.limits.maxSteps} · lr ${d.limits.minLr}..${d.limits.maxLr} · ≤ ${d.limits.maxClasses} classes · ≤ ${d.limits.maxExamples} examples`,
     ...(d.labels ? [`labels      ${d.labels.join(', ')}`] : []),
     `provenance  ${Object.entries(p).filter(([k]) => k !== 'metrics').map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' · ')}`,

@@ -30,6 +30,15 @@ export function parseDefaults(v: Json): AdaptationDefaults {
   if (out.scope === 'late' && out.lateBlocks === undefined) throw new BundleError('bad_header', "defaults: scope 'late' needs lateBlocks");
   if (o.temperature !== undefined) out.temperature = num(o.temperature, 'defaults.temperature');
   if (o.unknownDistance !== undefined) out.unknownDistance = num(o.unknownDistance, 'defaults.unknownDistance');
+  if (o.unknownDistances !== undefined) {
+    out.unknownDistances = arr(o.unknownDistances, 'defaults.unknownDistances').map((e, i) => {
+      const r = obj(e, `defaults.unknownDistances[${i}]`);
+      const distance = num(r.distance, `defaults.unknownDistances[${i}].distance`);
+      if (!(distance > 0)) throw new BundleError('bad_header', `defaults.unknownDistances[${i}].distance must be > 0`);
+      return { shots: int(r.shots, `defaults.unknownDistances[${i}].shots`, 1, 1e6), distance };
+    });
+    if (!out.unknownDistances.every((e, i, a) => i === 0 || e.shots > a[i - 1]!.shots)) throw new BundleError('bad_header', 'defaults.unknownDistances must be sorted by increasing shots');
+  }
   if (out.temperature !== undefined && !(out.temperature > 0)) throw new BundleError('bad_header', 'defaults.temperature must be > 0');
   if (out.unknownDistance !== undefined && !(out.unknownDistance > 0)) throw new BundleError('bad_header', 'defaults.unknownDistance must be > 0');
   if (o.labels !== undefined) {

@@ -60,6 +60,12 @@ function prepare(model: Model, support: SupportSet, opts: AdaptOptions): Prepare
   return { support: s, loss: s.labelIdx ? 'softmax-ce' : 'mse', k, y: targetsOf(s, k), steps, lr, optimizer };
 }
 
+function fewestPerClass(labelIdx: Int32Array | number[]): number {
+  const counts = new Map<number, number>();
+  for (const c of labelIdx) counts.set(c, (counts.get(c) ?? 0) + 1);
+  return Math.min(...counts.values());
+}
+
 function checkFinite(r: PathResult): void {
   const bad = Object.entries(r.params).find(([, t]) => !t.data.every(Number.isFinite));
   if (bad || !Number.isFinite(r.lossAfter)) throw new EngineError('non_finite', `adaptation diverged (non-finite ${bad ? bad[0] : 'loss'}); use a smaller lr or fewer steps`);
@@ -75,6 +81,7 @@ export function adapt(model: Model, support: SupportSet, opts: AdaptOptions = {}
   const r = path === 'fused' ? runFused(model, p, linearHeadKernel()!) : path === 'fast' ? runFast(model, p) : runAutodiff(model, p);
   checkFinite(r);
   const head: Head = { modelId: model.id, task: model.spec.task, labels: p.support.headLabels, scope: model.defaults.scope, params: r.params };
+  if (model.defaults.unknownDistances?.length && p.support.labelIdx) head.shots = fewestPerClass(p.support.labelIdx);
   const out: AdaptResult = { head, steps: p.steps, lr: p.lr, optimizer: p.optimizer, loss: { before: r.lossBefore, after: r.lossAfter }, path, stepsUsed: r.stepsUsed ?? p.steps };
   if (r.guard) out.guard = r.guard;
   return out;

@@ -127,6 +127,12 @@ export interface AdaptationDefaults {
    * "none of these" (predict's `unknown`); fitted on validation episodes. Absent: never unknown.
    */
   unknownDistance?: number;
+  /**
+   * The "none of these" distance by shot count, fitted per count so that real queries are rejected at
+   * the same small rate however few examples a user gave: a head adapted on K examples per class
+   * takes the entry with the largest `shots` ≤ K. Heads that do not record K use `unknownDistance`.
+   */
+  unknownDistances?: { shots: number; distance: number }[];
 }
 
 export interface Provenance {
