@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { loadGlyphsFromDisk } from '../../src/cli/glyphs-data';
+import { loadGlyphsFromDisk } from '../../cli/glyphs-data';
 import { createEpisodeSampler } from '../../src/data/episodes';
 import type { Episode } from '../../src/data/episodes';
 import type { SplitName } from '../../src/data/glyph-index';

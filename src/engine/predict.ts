@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { EngineError } from './errors';
-import { adaptedNames } from './params';
+import { adaptedNames } from './adapted-params';
 import { checkInputs } from './validate';
 import type { Head } from '../head/head';
 import type { Model } from './model';
