@@ -33,7 +33,7 @@ const runtimeExternal: Plugin = {
 };
 
 // The emscripten glue requires Node built-ins on its Node path only; a browser never takes it.
-const nodeBuiltinsEmpty: Plugin = {
+export const nodeBuiltinsEmpty: Plugin = {
   name: 'node-builtins-empty',
   setup(b) {
     b.onResolve({ filter: /^(fs|path|os|crypto|worker_threads|perf_hooks|url|module)$/ }, (a) => ({ path: a.path, namespace: 'empty' }));
@@ -41,7 +41,7 @@ const nodeBuiltinsEmpty: Plugin = {
   },
 };
 
-const common: BuildOptions = { bundle: true, format: 'esm', platform: 'browser', target: ['es2020', 'chrome91', 'safari16'], minify: true, legalComments: 'none', logLevel: 'warning' };
+export const common: BuildOptions = { bundle: true, format: 'esm', platform: 'browser', target: ['es2020', 'chrome91', 'safari16'], minify: true, legalComments: 'none', logLevel: 'warning' };
 
 /** Sizes of the shipped files, raw and gzip-9, as the closing note reports them. */
 export interface BuildSizes {

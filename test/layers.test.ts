@@ -15,6 +15,8 @@ const LAYERS: Record<string, { rank: number; name: string }> = {
   browser: { rank: 2, name: 'adapter' },
   cli: { rank: 3, name: 'app' },
   demo: { rank: 3, name: 'app' },
+  // The installable packages' sources (packages/client/src: the typed client over the worker's route types).
+  packages: { rank: 3, name: 'app' },
 };
 const TOOLING = { rank: 4, name: 'tooling' };
 const TEST = { rank: 5, name: 'test' };
