@@ -87,7 +87,7 @@ describe('PyTorch checkpoints (.pth/.pt) read without Python', () => {
     const m = importTorchStateDict(sd, spec, { warn: (w) => warnings.push(w) });
     expect(warnings).toEqual(["'double' is F64 (float64): rounded to F32"]);
     const d = json('views.json').double.values as number[];
-    expect([...m.tensors['head/double/kernel']!.data]).toEqual([d[0], d[3], d[1], d[4], d[2], d[5]].map(Math.fround));
+    expect([...m.tensors['head/double/kernel']!.data]).toEqual([d[0], d[3], d[1], d[4], d[2], d[5]].map((x) => Math.fround(x!)));
     expect(m.provenance).toMatchObject({ importedFrom: 'pytorch' });
   });
 
