@@ -14,4 +14,8 @@ export { bytesToBase64, base64ToBytes } from './base64';
 export { decodeHead, encodeHead, HeadError } from '../head/index';
 export type { Head } from '../head/index';
 export { EngineError } from '../engine/errors';
+export { importTorchCheckpoint } from './import-torch';
+export type { TorchImportRequest, TorchImportResult } from './import-torch';
+export { BundleError } from '../bundle/errors';
+export type { BundleErrorCode } from '../bundle/errors';
 export type { BundleSource } from './load-bundle';
