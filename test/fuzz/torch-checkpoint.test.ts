@@ -112,7 +112,8 @@ describe('PyTorch checkpoint reader fuzzing (zip, pickle, storages)', () => {
           if (d === a.size.length) return void want.push(view.getFloat32(4 * at, true));
           for (let i = 0; i < a.size[d]!; i++) walk(d + 1, at + i * a.stride[d]!);
         };
-        walk(0, a.offset);
+        // An empty view (a zero among the sizes) reads nothing, however large the other sizes are.
+        if (!a.size.includes(0)) walk(0, a.offset);
         expect([...values]).toEqual(want);
       }) as fc.IAsyncProperty<[unknown]>,
       SEED + 4,
