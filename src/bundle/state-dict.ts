@@ -1,20 +1,15 @@
 import { BundleError } from './errors';
 import { parseSafetensors, tensorF32 } from './safetensors';
 import { isTorchCheckpoint, readTorchCheckpoint } from './torch-checkpoint';
+import type { StateTensor } from './tensor-decode';
+
+export type { StateTensor } from './tensor-decode';
 
 /**
  * A PyTorch state dict, whichever file it came from: `.pth`/`.pt` (`torch.save`, zip or legacy
  * format; torch-checkpoint.ts) or `.safetensors` (safetensors.ts). The format is recognised from
  * the bytes, not the file name. Tensors are decoded on `read()`.
  */
-export interface StateTensor {
-  /** safetensors-style dtype name: F32, F16, BF16, F64, I64, … */
-  dtype: string;
-  shape: number[];
-  /** float32 values in row-major order; refuses non-float dtypes (`unsupported_dtype`) and non-finite values. */
-  read: () => Float32Array;
-}
-
 export interface StateDict {
   format: 'pytorch' | 'safetensors';
   tensors: Map<string, StateTensor>;

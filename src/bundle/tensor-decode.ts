@@ -6,6 +6,15 @@ import { dequantizeF16 } from './f16';
  * safetensors names them; PyTorch's storage classes map onto the same names (torch-tensors.ts).
  */
 export const DTYPE_BYTES: Readonly<Record<string, number>> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U64: 8, U32: 4, U16: 2, U8: 1, BOOL: 1, F8_E4M3: 1, F8_E5M2: 1 };
+/** One tensor of a state dict, decoded on demand (state-dict.ts). */
+export interface StateTensor {
+  /** safetensors-style dtype name: F32, F16, BF16, F64, I64, … */
+  dtype: string;
+  shape: number[];
+  /** float32 values in row-major order; refuses non-float dtypes (`unsupported_dtype`) and non-finite values. */
+  read: () => Float32Array;
+}
+
 /** Decoded exactly (F16 and BF16 widen without rounding). */
 export const EXACT_DTYPES = ['F32', 'F16', 'BF16'] as const;
 /** Decoded by rounding to float32: the importer warns. */

@@ -1,12 +1,13 @@
 import { BundleError } from './errors';
 import { decodeF32, DTYPE_BYTES } from './tensor-decode';
+import type { StateTensor } from './tensor-decode';
 import { isLegacyTorch, readLegacyTorch } from './torch-legacy';
 import { PDict, PList, POpaque, PTuple, unpickle } from './torch-pickle';
 import type { PKey, PValue } from './torch-pickle';
 import { isTensor, torchGlobals } from './torch-tensors';
 import type { StorageRef, TensorView } from './torch-tensors';
 import { isZip, readTorchZip } from './torch-zip';
-import type { StateTensor } from './state-dict';
+
 
 /**
  * A PyTorch checkpoint (`torch.save`, zip or legacy format) read as a state dict: the pickled

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { decodeBundle } from '../../src/bundle/index';
-import { BundleError, importTorchCheckpoint } from '../../src/browser/index';
+import { BundleError, importTorchCheckpoint } from '../../browser/index';
 
 // The browser runtime's checkpoint import, run in Node: the same code fewshot.js ships (no node: imports in it).
 const dir = new URL('../fixtures/torch/', import.meta.url);
@@ -21,7 +21,8 @@ async function refused(p: Promise<unknown>): Promise<BundleError> {
 describe('importTorchCheckpoint (browser runtime, offline)', () => {
   it('turns cnn4.pth (an ArrayBuffer, as File.arrayBuffer() gives it) into the same bundle as cnn4.safetensors', async () => {
     const pth = read('cnn4.pth');
-    const buffer = pth.buffer.slice(pth.byteOffset, pth.byteOffset + pth.byteLength);
+    const buffer = new ArrayBuffer(pth.length);
+    new Uint8Array(buffer).set(pth);
     const a = await importTorchCheckpoint({ checkpoint: buffer, spec: text('cnn4.spec.json'), source: 'cnn4' });
     const b = await importTorchCheckpoint({ checkpoint: read('cnn4.safetensors'), spec: JSON.parse(text('cnn4.spec.json')), source: 'cnn4' });
     expect(a.tensors).toBe(14);
