@@ -11,7 +11,9 @@
        optimizer = optim.Adam(model.parameters(), lr=0.01); criterion = nn.MSELoss()
        5 x (zero_grad, loss = criterion(model(x), y), backward, step)
 recipe.json holds the data and PyTorch's numbers: predictions on the queries before and after the
-5 steps and the loss before each step; test/docs/pytorch-recipe.test.ts checks ours against them.
+5 steps and the loss before each step; test/node/pytorch-recipe.test.ts checks ours against them.
+The same data as API requests for docs/pytorch.md §1: examples/torch/recipe-adapt.json (user
+alice's support set) and examples/torch/recipe-predict.json (her queries).
 """
 import json
 import os
@@ -19,7 +21,8 @@ import os
 import torch
 from torch import nn, optim
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'test', 'fixtures', 'torch', 'recipe')
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
+OUT = os.path.join(ROOT, 'test', 'fixtures', 'torch', 'recipe')
 
 
 def main():
@@ -67,6 +70,12 @@ def main():
                    'support': {'inputs': x.tolist(), 'targets': y.reshape(-1).tolist()}, 'queries': queries.tolist(),
                    'before': before.reshape(-1).tolist(), 'after': after.reshape(-1).tolist(), 'lossBefore': losses[0], 'lossAfter': final,
                    'losses': losses}, f, indent=1)
+        f.write('\n')
+    with open(os.path.join(ROOT, 'examples', 'torch', 'recipe-adapt.json'), 'w') as f:
+        json.dump({'user': 'alice', 'support': {'inputs': x.tolist(), 'labels': y.reshape(-1).tolist()}}, f)
+        f.write('\n')
+    with open(os.path.join(ROOT, 'examples', 'torch', 'recipe-predict.json'), 'w') as f:
+        json.dump({'user': 'alice', 'inputs': queries.tolist()}, f)
         f.write('\n')
 
 
