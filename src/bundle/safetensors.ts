@@ -55,7 +55,7 @@ export function parseSafetensors(bytes: Uint8Array): Safetensors {
   if (n > MAX_HEADER || 8 + n > bytes.length) bad(`header length ${n} does not fit the ${bytes.length}-byte file`);
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)));
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes.subarray(8, 8 + n)));
   } catch (e) {
     bad(`the header is not UTF-8 JSON (${(e as Error).message.split('\n')[0]})`);
   }

@@ -84,7 +84,7 @@ class Machine {
   private utf8(n: number): string {
     const at = this.take(n);
     try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(this.bytes.subarray(at, at + n));
+      return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(this.bytes.subarray(at, at + n));
     } catch {
       return fail(`a string at byte ${at} is not UTF-8`);
     }

@@ -98,6 +98,14 @@ describe('PyTorch checkpoints (.pth/.pt) read without Python', () => {
     expect(refusal(() => readStateDict(both, { stripPrefix: 'module.' })).message).toBe("torch_mapping: --strip-prefix 'module.': 'w' and another key both become 'w'");
   });
 
+  it('a damaged legacy file is refused with what is wrong: a cut storage, trailing bytes', () => {
+    const legacy = read('cnn4-legacy.pt');
+    expect(refusal(() => readStateDict(legacy.slice(0, legacy.length - 10))).message).toMatch(/^torch_invalid: legacy checkpoint: storage '\d+': \d+ bytes declared, \d+ left in the file$/);
+    const longer = new Uint8Array(legacy.length + 3);
+    longer.set(legacy);
+    expect(refusal(() => readStateDict(longer)).message).toBe('torch_invalid: legacy checkpoint: 3 trailing bytes after the last storage');
+  });
+
   it('a file that is neither format says so', () => {
     expect(refusal(() => readStateDict(new TextEncoder().encode('hello, this is not a checkpoint'))).message).toBe('torch_invalid: neither a PyTorch checkpoint (zip or legacy torch.save) nor a safetensors file');
   });
