@@ -25,6 +25,7 @@ export const ADAPT_USAGE: Usage = {
     support: { type: 'string', arg: 'FILE.json', help: 'the support set, or an API adapt request body (formats below)', required: true },
     steps: { type: 'string', arg: 'N', help: 'inner-loop steps', default: "the bundle's" },
     lr: { type: 'string', arg: 'X', help: 'inner-loop learning rate', default: "the bundle's" },
+    optimizer: { type: 'string', arg: 'sgd|momentum|adam', help: "inner-loop update rule (as torch.optim)", default: "the bundle's" },
     path: { type: 'string', arg: 'auto|fast|fused|autodiff', help: 'adaptation code path', default: 'auto' },
     out: { type: 'string', arg: 'FILE.fshd', help: 'where to write the head (written atomically; never .json)', required: true },
   },
@@ -102,16 +103,17 @@ async function run(argv: string[]): Promise<number> {
   const steps = intFlag(values, 'steps', 0);
   const lr = numFlag(values, 'lr', true);
   const path = values.path === undefined ? undefined : choice(values.path, '--path', ['auto', 'fast', 'fused', 'autodiff'] as const);
+  const optimizer = values.optimizer === undefined ? undefined : choice(values.optimizer, '--optimizer', ['sgd', 'momentum', 'adam'] as const);
   const file = readSupport(await readJson(supportPath), supportPath);
   const model = await loadModel(bundle);
   try {
-    const opts = { steps: steps ?? file.steps, lr: lr ?? file.lr, path } as AdaptOptions;
+    const opts = { steps: steps ?? file.steps, lr: lr ?? file.lr, path, ...(optimizer ? { optimizer } : {}) } as AdaptOptions;
     const set = file.support as { inputs: number[][]; labels: (string | number)[] };
     const r = adapt(model, set, opts);
-    const headId = await headIdFor(model.id, set, { steps: r.steps, lr: r.lr });
+    const headId = await headIdFor(model.id, set, { steps: r.steps, lr: r.lr, optimizer: r.optimizer });
     const bytes = await encodeHead(r.head);
     await writeAtomic(out, bytes);
-    process.stdout.write(`${JSON.stringify({ headId, sha256: await sha256Hex(bytes), labels: r.head.labels, steps: r.steps, lr: r.lr, loss: r.loss, path: r.path, out, bytes: bytes.length })}\n`);
+    process.stdout.write(`${JSON.stringify({ headId, sha256: await sha256Hex(bytes), labels: r.head.labels, steps: r.steps, lr: r.lr, stepsUsed: r.stepsUsed, ...(r.guard ? { guard: r.guard } : {}), loss: r.loss, path: r.path, out, bytes: bytes.length })}\n`);
     return 0;
   } finally {
     model.dispose();
