@@ -82,7 +82,7 @@ export function describe(info: BundleInfo): string {
     `task        ${h.spec.task}, input [${h.spec.inputShape.join(', ')}] → embedding [${s.embedding.join(', ')}] → ${s.outputs === 'ways' ? "one output per support-set class ('ways')" : `${s.outputs} outputs`}`,
     `body        ${h.spec.body.map(layerText).join(' → ') || '(none)'}`,
     `head        ${h.spec.head.map(layerText).join(' → ')}`,
-    `adaptation  scope ${d.scope}${d.lateBlocks !== undefined ? ` (last ${d.lateBlocks} blocks)` : ''} · ${d.steps} steps · lr ${d.lr} (${d.lrMode}${d.optimizer && d.optimizer !== 'sgd' ? `, ${d.optimizer}` : ''}) · head init ${d.headInit}${d.guard === 'split' ? ' · guard split' : ''}${d.temperature !== undefined ? ` · temperature ${d.temperature.toPrecision(4)}` : ''}${unknownText(d)}`,
+    `adaptation  scope ${d.scope}${d.lateBlocks !== undefined ? ` (last ${d.lateBlocks === 1 ? "block" : `${d.lateBlocks} blocks`})` : ''} · ${d.steps} steps · lr ${d.lr} (${d.lrMode}${d.optimizer && d.optimizer !== 'sgd' ? `, ${d.optimizer}` : ''}) · head init ${d.headInit}${d.guard === 'split' ? ' · guard split' : ''}${d.temperature !== undefined ? ` · temperature ${d.temperature.toPrecision(4)}` : ''}${unknownText(d)}`,
     `limits      steps ${d.limits.minSteps}..${d.limits.maxSteps} · lr ${d.limits.minLr}..${d.limits.maxLr} · ≤ ${d.limits.maxClasses} classes · ≤ ${d.limits.maxExamples} examples`,
     ...(d.labels ? [`labels      ${d.labels.join(', ')}`] : []),
     `provenance  ${Object.entries(p).filter(([k]) => k !== 'metrics').map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' · ')}`,
