@@ -25,6 +25,9 @@ export interface BuildStats {
   excludedFaces: string[];
   renders: number;
   dropped: { noInk: number; notdef: number; sameImageTwoChars: number; sameImageSameClass: number };
+  /** Recipes with minInk / dropLookAlikes: thin renders dropped, classes dropped for sharing an image with an earlier class. */
+  thin: number;
+  lookAlikeClasses: string[];
   augmented: number;
 }
 
@@ -104,6 +107,8 @@ export function buildDataset(pkgs: UnpackedPackage[], seed: number, log: (s: str
     excludedFaces: excluded,
     renders: 0,
     dropped: { noInk: 0, notdef: 0, sameImageTwoChars: 0, sameImageSameClass: 0 },
+    thin: 0,
+    lookAlikeClasses: [],
     augmented: 0,
   };
   const found = new Map<number, { face: number; img: Uint8Array }[]>();
@@ -122,6 +127,10 @@ export function buildDataset(pkgs: UnpackedPackage[], seed: number, log: (s: str
       const img = renderGlyph(font, cp);
       if (!img) {
         stats.dropped.noInk++;
+        continue;
+      }
+      if (recipe.minInk && img.reduce((a, v) => a + v, 0) < recipe.minInk * 255 * img.length) {
+        stats.thin++;
         continue;
       }
       const k = keyOf(img);
@@ -153,6 +162,7 @@ export function buildDataset(pkgs: UnpackedPackage[], seed: number, log: (s: str
       const designs = new Set(drawn.map((i) => faces[i.face]!.design));
       if (drawn.length < recipe.minFaces || designs.size < recipe.minDesigns) continue;
       const { list, dupes } = orderInstances(drawn, faces);
+      if (list.length < (recipe.minInstances ?? 0)) continue;
       stats.dropped.sameImageSameClass += dupes;
       ranked.push({ cp, faces: drawn.length, list });
     }
@@ -160,8 +170,27 @@ export function buildDataset(pkgs: UnpackedPackage[], seed: number, log: (s: str
     const kept = ranked.slice(0, recipe.maxClassesPerGroup).sort((a, b) => a.cp - b.cp);
     for (const { cp, list } of kept) classes.push({ script, codePoint: cp, instances: list.slice(0, recipe.instancesPerClass) });
   }
+  if (recipe.dropLookAlikes) dropLookAlikes(classes, stats);
   stats.augmented = fillWithVariations(classes, faces, pkgs, seed, recipe.instancesPerClass);
   return { faces, classes, stats };
+}
+
+/**
+ * Drops a class any of whose drawings equals a drawing of an earlier class (in group order, then code
+ * point): the two characters look alike (⁄ fraction slash, ∕ division slash) or a font mislabels one.
+ */
+function dropLookAlikes(classes: BuiltClass[], stats: BuildStats): void {
+  const owner = new Set<string>();
+  const kept = classes.filter((c) => {
+    const keys = c.instances.map((i) => keyOf(i.img));
+    if (keys.some((k) => owner.has(k))) {
+      stats.lookAlikeClasses.push(`${String.fromCodePoint(c.codePoint)} U+${c.codePoint.toString(16).toUpperCase()}`);
+      return false;
+    }
+    for (const k of keys) owner.add(k);
+    return true;
+  });
+  classes.splice(0, classes.length, ...kept);
 }
 
 /** Fills every class to `instances` images with seeded affine variations of its own instances' outlines. */

@@ -75,7 +75,13 @@ export interface GlyphRecipe {
   groupOf(codePoint: number): string | null;
   minFaces: number;
   minDesigns: number;
+  /** Distinct font-drawn images a class needs after duplicates are dropped (glyphs: no such rule). */
+  minInstances?: number;
   maxClassesPerGroup: number;
+  /** Renders with less ink than this share of the frame are dropped (glyphs: no such rule; none has so little). */
+  minInk?: number;
+  /** Drop a class that shares a drawing with an earlier class (glyphs keep Latin A / Greek Alpha alike). */
+  dropLookAlikes?: boolean;
   /** How many best-covered characters per group are rendered (filters remove some before the cut). */
   candidatesPerGroup: number;
   instancesPerClass: number;
