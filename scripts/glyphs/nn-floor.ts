@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { loadDomainFromDisk } from '../../src/cli/glyphs-data';
-import type { DomainName } from '../../src/cli/glyphs-data';
+import { loadDomainFromDisk } from '../../cli/glyphs-data';
+import type { DomainName } from '../../cli/glyphs-data';
 import { createEpisodeSampler } from '../../src/data/episodes';
 import type { Episode } from '../../src/data/episodes';
 import type { IconIndex, SplitName } from '../../src/data/glyph-index';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { domainDir, loadDomainFromDisk } from '../../src/cli/glyphs-data';
+import { domainDir, loadDomainFromDisk } from '../../cli/glyphs-data';
 import { createEpisodeSampler } from '../../src/data/episodes';
 import type { GlyphDataset } from '../../src/data/glyphs';
 

@@ -4,8 +4,9 @@ import { headIdFor } from '../../src/head/head-id';
 import { engineCall } from '../engine-errors';
 import { ApiError } from '../problem';
 import type { Head } from '../../src/head/head';
+import type { InnerOptimizer } from '../../src/spec/model-spec';
 import type { SupportSet } from '../../src/engine/index';
-import type { ReadyModel } from '../models/registry';
+import type { ReadyModel } from '../models/registered-model';
 import type { HeadStore, HeadMetadata } from './store';
 
 export type CacheStatus = 'hit' | 'miss' | 'unavailable';
@@ -18,6 +19,9 @@ export interface ResolvedHead {
   adapted: boolean;
   steps: number;
   lr: number;
+  /** Steps actually taken; with a guard, 0 when it kept the model as it was. */
+  stepsUsed: number;
+  guard?: { verdict: 'adapted' | 'kept' | 'unchecked'; reason?: string; heldOut?: { before: number; after: number; accuracyBefore: number; accuracyAfter: number } };
   loss: { before: number | null; after: number | null };
 }
 
@@ -52,23 +56,27 @@ export async function adaptCached(
   tenant: string,
   m: ReadyModel,
   support: SupportSet,
-  opts: { steps?: number; lr?: number; user?: string },
+  opts: { steps?: number; lr?: number; optimizer?: InnerOptimizer; user?: string },
   timing: TimingHooks,
 ): Promise<ResolvedHead> {
   const steps = opts.steps ?? m.data.defaults.steps;
   const lr = opts.lr ?? m.data.defaults.lr;
-  const headId = await headIdFor(m.data.id, support, { steps, lr });
+  const optimizer = opts.optimizer ?? m.data.defaults.optimizer ?? 'sgd';
+  const headId = await headIdFor(m.data.id, support, { steps, lr, optimizer });
   const cached = await timing.measure('kv-read', () => readHead(store, tenant, m, headId));
   let resolved: ResolvedHead;
   if (cached.head) {
     const md = cached.metadata ?? {};
-    resolved = { headId, head: cached.head, cache: 'hit', adapted: false, steps, lr, loss: { before: md.lossBefore ?? null, after: md.lossAfter ?? null } };
+    resolved = { headId, head: cached.head, cache: 'hit', adapted: false, steps, lr, stepsUsed: md.stepsUsed ?? steps, loss: { before: md.lossBefore ?? null, after: md.lossAfter ?? null } };
+    if (md.guard) resolved.guard = { verdict: md.guard };
   } else {
-    const result = await timing.measure('adapt', async () => engineCall(() => adapt(m.model, support, { steps, lr })));
+    const result = await timing.measure('adapt', async () => engineCall(() => adapt(m.model, support, { steps, lr, optimizer })));
     const bytes = await encodeHead(result.head);
-    const metadata: HeadMetadata = { steps, lr, lossBefore: result.loss.before, lossAfter: result.loss.after, createdAt: Date.now() };
+    const metadata: HeadMetadata = { steps, lr, lossBefore: result.loss.before, lossAfter: result.loss.after, stepsUsed: result.stepsUsed, createdAt: Date.now() };
+    if (result.guard) metadata.guard = result.guard.verdict;
     const stored = cached.status === 'unavailable' ? false : await timing.measure('kv-write', () => store.putHead(tenant, m.name, headId, bytes, metadata));
-    resolved = { headId, head: result.head, cache: stored ? 'miss' : 'unavailable', adapted: true, steps, lr, loss: result.loss };
+    resolved = { headId, head: result.head, cache: stored ? 'miss' : 'unavailable', adapted: true, steps, lr, stepsUsed: result.stepsUsed, loss: result.loss };
+    if (result.guard) resolved.guard = result.guard;
   }
   if (opts.user !== undefined && resolved.cache !== 'unavailable') {
     if (!(await pointUserAt(store, tenant, m.name, opts.user, headId))) resolved.cache = 'unavailable';
