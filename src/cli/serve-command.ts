@@ -18,7 +18,8 @@ The API of the worker (same routes, auth, limits, errors, quotas) on Node, heads
   --keys FILE         API_KEYS as JSON: {"<sha256 hex of key>": "<tenant>"}
   --vars FILE         KEY=VALUE lines (HEAD_TTL_SECONDS, MAX_*, RATE_LIMITS, API_KEYS...)
 Vars also come from ./.dev.vars and the environment (docs/deploy.md); with no keys anywhere the
-local key 'local-dev-key' (tenant 'local') works on loopback. SIGINT/SIGTERM drain and stop.`;
+local key 'local-dev-key' (tenant 'local') works on loopback; off loopback that key is refused
+wherever it comes from (npm start puts it in .dev.vars). SIGINT/SIGTERM drain and stop.`;
 
 function portOf(raw: string | undefined): number {
   const v = raw ?? '8787';
