@@ -2,8 +2,7 @@ import { BundleError, decodeBundle } from '../bundle/index';
 import { adapt, createModel, EngineError, ModelError } from '../engine/index';
 import { encodeHead } from '../head/codec';
 import { HeadError } from '../head/head';
-import { headIdFor } from '../head/head-id';
-import { sha256Hex } from '../util/sha256';
+import { headIdOf } from '../head/head-id';
 import { initNodeBackend } from '../../wasm/node';
 import { choice, CliError, readBytes, UsageError, writeAtomic } from './bundle/cli-io';
 import { intFlag, numFlag, parseUsage, usageLine } from './usage';
@@ -19,7 +18,7 @@ inputs are flattened row-major floats, one row per example (glyphs: 784 numbers,
 
 export const ADAPT_USAGE: Usage = {
   command: 'fewshot adapt',
-  summary: "Adapt a bundle's head to a support set and write it as a binary head (.fshd) — the format the worker's\nPOST /v1/models/:model/heads and the browser runtime take. Prints one JSON line: headId (the API's id for the\nsame request), sha256 (the id the worker gives the file on upload), labels, steps, lr, loss, path, out.",
+  summary: "Adapt a bundle's head to a support set and write it as a binary head (.fshd) — the format the worker's\nPOST /v1/models/:model/heads and the browser runtime take. Prints one JSON line: headId (the SHA-256 of the\nfile: the id the API, predict, head inspect and the browser runtime give this head), labels, steps, lr, loss,\npath, out, bytes.",
   flags: {
     bundle: { type: 'string', arg: 'FILE', help: 'the weight bundle (.fsb)', required: true },
     support: { type: 'string', arg: 'FILE.json', help: 'the support set, or an API adapt request body (formats below)', required: true },
@@ -108,10 +107,9 @@ async function run(argv: string[]): Promise<number> {
     const opts = { steps: steps ?? file.steps, lr: lr ?? file.lr, path } as AdaptOptions;
     const set = file.support as { inputs: number[][]; labels: (string | number)[] };
     const r = adapt(model, set, opts);
-    const headId = await headIdFor(model.id, set, { steps: r.steps, lr: r.lr });
     const bytes = await encodeHead(r.head);
     await writeAtomic(out, bytes);
-    process.stdout.write(`${JSON.stringify({ headId, sha256: await sha256Hex(bytes), labels: r.head.labels, steps: r.steps, lr: r.lr, loss: r.loss, path: r.path, out, bytes: bytes.length })}\n`);
+    process.stdout.write(`${JSON.stringify({ headId: await headIdOf(bytes), labels: r.head.labels, steps: r.steps, lr: r.lr, loss: r.loss, path: r.path, out, bytes: bytes.length })}\n`);
     return 0;
   } finally {
     model.dispose();

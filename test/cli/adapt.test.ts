@@ -8,7 +8,6 @@ import { decodeBundle } from '../../src/bundle/index';
 import { adapt, createModel, predict } from '../../src/engine/index';
 import { decodeHead, encodeHead } from '../../src/head/codec';
 import { createHash } from 'node:crypto';
-import { headIdFor } from '../../src/head/head-id';
 import { classSupport } from '../engine/model-fixtures';
 import { fewshotInProcess } from './run-in-process';
 
@@ -44,9 +43,10 @@ describe('fewshot adapt / predict', () => {
     expect(summary).toMatchObject({ labels: ['left', 'right', 'stop'], steps: 10, lr: 0.5, out });
     expect(summary.loss.after).toBeLessThanOrEqual(summary.loss.before);
     const data = await decodeBundle(readFileSync(BUNDLE));
-    expect(summary.headId).toBe(await headIdFor(data.id, support, { steps: 10, lr: 0.5 }));
     const bytes = new Uint8Array(readFileSync(out));
-    expect(summary.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    // One id per head: the file's SHA-256 (no second, request-derived id).
+    expect(summary.headId).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect(summary).not.toHaveProperty('sha256');
     const head = await decodeHead(bytes);
     const model = createModel(data);
     const direct = adapt(model, support);
@@ -55,8 +55,8 @@ describe('fewshot adapt / predict', () => {
     const p = await call(predictCommand, ['--bundle', BUNDLE, '--head', out, '--inputs', file('inputs.json')]);
     expect(p.code).toBe(0);
     const printed = JSON.parse(p.out);
-    // predict names the head by its file's SHA-256: the id the worker gives it on upload.
-    expect(printed).toEqual({ headId: summary.sha256, predictions: JSON.parse(JSON.stringify(predict(model, direct.head, support.inputs.slice(0, 4)))) });
+    // predict names the head by the same id adapt printed.
+    expect(printed).toEqual({ headId: summary.headId, predictions: JSON.parse(JSON.stringify(predict(model, direct.head, support.inputs.slice(0, 4)))) });
     expect(printed.predictions.map((x: { label: string }) => x.label)).toEqual(support.labels.slice(0, 4));
     model.dispose();
   });

@@ -24,7 +24,7 @@ describe('one head format: the CLI writes and reads binary heads', () => {
     expect(readFileSync(file('api.fshd')).equals(fixture)).toBe(true);
     const summary = JSON.parse(r.out);
     expect(summary).toMatchObject({ labels: ['ᛘ', 'Ꮌ', 'ល'], steps: 10, bytes: fixture.length });
-    expect(summary.sha256).toBe(JSON.parse(readFileSync(`${FIXTURE}/glyphs-predict.json`, 'utf8')).headId);
+    expect(summary.headId).toBe(JSON.parse(readFileSync(`${FIXTURE}/glyphs-predict.json`, 'utf8')).headId);
     const plain = await fewshot('adapt', '--bundle', 'bundles/glyphs.fsb', '--support', file('plain.json', apiBody.support), '--out', file('plain.fshd'));
     expect(plain.code, plain.err).toBe(0);
     expect(readFileSync(file('plain.fshd')).equals(fixture)).toBe(true);
@@ -54,7 +54,7 @@ describe('one head format: the CLI writes and reads binary heads', () => {
     const j = await fewshot('head', 'inspect', `${FIXTURE}/glyphs.fshd`, '--json');
     expect(j.out.trim().split('\n')).toHaveLength(1);
     const view = JSON.parse(j.out);
-    expect(view).toEqual({ ...headToJson(head), sha256: JSON.parse(readFileSync(`${FIXTURE}/glyphs-predict.json`, 'utf8')).headId, bytes: bytes.length });
+    expect(view).toEqual({ ...headToJson(head), headId: JSON.parse(readFileSync(`${FIXTURE}/glyphs-predict.json`, 'utf8')).headId, bytes: bytes.length });
   });
 
   it('refuses JSON heads (legacy head.json) and a .json --out, one line each, writing nothing', async () => {
