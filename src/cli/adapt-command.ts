@@ -5,6 +5,7 @@ import { HeadError } from '../head/head';
 import { headIdOf } from '../head/head-id';
 import { initNodeBackend } from '../../wasm/node';
 import { choice, CliError, readBytes, UsageError, writeAtomic } from './bundle/cli-io';
+import { fileKind, wrongFile } from './file-kind';
 import { intFlag, numFlag, parseUsage, usageLine } from './usage';
 import type { Command } from './commands';
 import type { AdaptOptions, Model } from '../engine/index';
@@ -37,19 +38,33 @@ export function required(values: Record<string, unknown>, flag: string): string 
   return v;
 }
 
-/** Reads and parses a JSON file (one-line errors). */
-export async function readJson(path: string): Promise<unknown> {
-  const text = new TextDecoder().decode(await readBytes(path));
+/** Where a file came from, so that a wrong file is named by its flag and a swap is spotted. */
+export interface FileRole {
+  flag: string;
+  /** The command's file flags (a file meant for one of them is a swap). */
+  commandFlags: string[];
+}
+
+/** Reads and parses a JSON file (one-line errors; a binary file is named, never printed). */
+export async function readJson(path: string, role?: FileRole): Promise<unknown> {
+  const bytes = await readBytes(path);
+  const kind = fileKind(bytes);
+  if (kind === 'bundle' || kind === 'head' || kind === 'binary') {
+    throw new CliError(wrongFile(path, kind, { what: 'a JSON file', flag: role?.flag ?? '', commandFlags: role?.commandFlags ?? [] }));
+  }
   try {
-    return JSON.parse(text);
+    return JSON.parse(new TextDecoder().decode(bytes));
   } catch (e) {
     throw new CliError(`${path}: not JSON (${(e as Error).message})`);
   }
 }
 
 /** Brings up the wasm backend and uploads a bundle's model. */
-export async function loadModel(bundlePath: string): Promise<Model> {
-  const data = await decodeBundle(await readBytes(bundlePath));
+export async function loadModel(bundlePath: string, role: FileRole = { flag: '--bundle', commandFlags: [] }): Promise<Model> {
+  const bytes = await readBytes(bundlePath);
+  const kind = fileKind(bytes);
+  if (kind !== 'bundle') throw new CliError(wrongFile(bundlePath, kind, { what: 'a weight bundle (.fsb)', ...role }));
+  const data = await decodeBundle(bytes);
   await initNodeBackend();
   return createModel(data);
 }
@@ -101,8 +116,9 @@ async function run(argv: string[]): Promise<number> {
   const steps = intFlag(values, 'steps', 0);
   const lr = numFlag(values, 'lr', true);
   const path = values.path === undefined ? undefined : choice(values.path, '--path', ['auto', 'fast', 'fused', 'autodiff'] as const);
-  const file = readSupport(await readJson(supportPath), supportPath);
-  const model = await loadModel(bundle);
+  const roles = (flag: string): FileRole => ({ flag, commandFlags: ['--bundle', '--support'] });
+  const file = readSupport(await readJson(supportPath, roles('--support')), supportPath);
+  const model = await loadModel(bundle, roles('--bundle'));
   try {
     const opts = { steps: steps ?? file.steps, lr: lr ?? file.lr, path } as AdaptOptions;
     const set = file.support as { inputs: number[][]; labels: (string | number)[] };

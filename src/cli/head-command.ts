@@ -3,6 +3,7 @@ import { headToJson } from '../head/json';
 import { headIdOf } from '../head/head-id';
 import { oneLine } from './adapt-command';
 import { CliError, readBytes, UsageError } from './bundle/cli-io';
+import { fileKind, wrongFile } from './file-kind';
 import { parseUsage, usageErrorLine, usageLine } from './usage';
 import type { Command } from './commands';
 import type { Head } from '../head/head';
@@ -16,13 +17,23 @@ export const INSPECT_USAGE: Usage = {
 };
 
 /**
- * Reads a binary head. A JSON file is refused with a pointer, not read: heads have one format, and
- * an old head.json is remade in milliseconds by `fewshot adapt` (same support set, same head).
+ * Reads a binary head. Anything else is refused with a line saying what the file is: heads have one
+ * format, and an old head.json is remade in milliseconds by `fewshot adapt` (same support set, same head).
  */
-export async function readHeadFile(path: string): Promise<{ head: Head; bytes: Uint8Array; headId: string }> {
+export async function readHeadFile(path: string, role: { flag: string; commandFlags: string[] } = { flag: '', commandFlags: [] }): Promise<{ head: Head; bytes: Uint8Array; headId: string }> {
   const bytes = await readBytes(path);
-  const first = bytes.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
-  if (first === 0x7b) throw new CliError(`${path} is a JSON head (the old head.json format, no longer read); heads are binary (.fshd): re-run 'fewshot adapt ... --out FILE.fshd'`);
+  const kind = fileKind(bytes);
+  if (kind !== 'head' && kind !== 'binary') {
+    const adapt = `make a head from it with 'fewshot adapt --bundle FILE --support ${path} --out FILE.fshd'`;
+    const advice = {
+      'head-view': 'give the .fshd file it was printed from',
+      'head-json': "re-run 'fewshot adapt ... --out FILE.fshd' to make it again",
+      'adapt-body': adapt,
+      support: adapt,
+      bundle: "a head is what 'fewshot adapt --bundle FILE --out FILE.fshd' writes",
+    };
+    throw new CliError(wrongFile(path, kind, { what: 'a binary head (.fshd)', ...role, advice }));
+  }
   try {
     return { head: await decodeHead(bytes), bytes, headId: await headIdOf(bytes) };
   } catch (e) {

@@ -1,5 +1,6 @@
 import { predict } from '../engine/index';
 import { loadModel, oneLine, readJson, required } from './adapt-command';
+import type { FileRole } from './adapt-command';
 import { CliError } from './bundle/cli-io';
 import { readHeadFile } from './head-command';
 import { parseUsage, usageLine } from './usage';
@@ -20,10 +21,11 @@ export const PREDICT_USAGE: Usage = {
 async function run(argv: string[]): Promise<number> {
   const { values } = parseUsage(PREDICT_USAGE, argv);
   const [bundle, headPath, inputsPath] = [required(values, 'bundle'), required(values, 'head'), required(values, 'inputs')];
-  const { head, headId } = await readHeadFile(headPath);
-  const body = (await readJson(inputsPath)) as { inputs?: unknown };
+  const roles = (flag: string): FileRole => ({ flag, commandFlags: ['--bundle', '--head', '--inputs'] });
+  const { head, headId } = await readHeadFile(headPath, roles('--head'));
+  const body = (await readJson(inputsPath, roles('--inputs'))) as { inputs?: unknown };
   if (typeof body !== 'object' || body === null || !Array.isArray(body.inputs)) throw new CliError(`${inputsPath}: expected {inputs: number[][]}`);
-  const model = await loadModel(bundle);
+  const model = await loadModel(bundle, roles('--bundle'));
   try {
     const predictions = predict(model, head, body.inputs as number[][]);
     process.stdout.write(`${JSON.stringify({ headId, predictions })}\n`);

@@ -67,6 +67,20 @@ describe('fewshot adapt / predict', () => {
     expect(JSON.parse(r.out)).toMatchObject({ steps: 3, lr: 0.1 });
   });
 
+  it("swapped --bundle and --support is one clear line, never the bundle's raw bytes", async () => {
+    const r = await call(adaptCommand, ['--bundle', file('support.json'), '--support', BUNDLE, '--out', file('swapped.fshd')]);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(`fewshot adapt: --support ${BUNDLE} is a weight bundle (.fsb), not a JSON file: it goes to --bundle (swapped --support and --bundle?)\n`);
+    expect(r.err).not.toMatch(/FSB|\uFFFD|Unexpected token/);
+    // A support file as --bundle is named as what it is.
+    const s = await call(adaptCommand, ['--bundle', file('support.json'), '--support', file('support.json'), '--out', file('swapped.fshd')]);
+    expect(s.err).toBe(`fewshot adapt: --bundle ${file('support.json')} is a support set {inputs, labels}, not a weight bundle (.fsb): it goes to --support (swapped --bundle and --support?)\n`);
+    // predict with --inputs and --bundle swapped.
+    const p = await call(predictCommand, ['--bundle', file('inputs.json'), '--head', file('head.fshd'), '--inputs', BUNDLE]);
+    expect(p.err).toBe(`fewshot predict: --inputs ${BUNDLE} is a weight bundle (.fsb), not a JSON file: it goes to --bundle (swapped --inputs and --bundle?)\n`);
+    expect(existsSync(file('swapped.fshd'))).toBe(false);
+  });
+
   it('a rejected support set exits 1 with one line and writes nothing (an existing head is untouched)', async () => {
     const out = file('kept.fshd', 'previous');
     const bad = { ...support, inputs: support.inputs.map((x, i) => (i === 2 ? x.slice(1) : x)) };
