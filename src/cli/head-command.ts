@@ -8,6 +8,7 @@ import { parseUsage, usageErrorLine, usageLine } from './usage';
 import type { Command } from './commands';
 import type { Head } from '../head/head';
 import type { Usage } from './usage';
+import { plural } from '../util/plural';
 
 export const INSPECT_USAGE: Usage = {
   command: 'fewshot head inspect',
@@ -50,7 +51,7 @@ export function describeHead(h: Head, info: { headId: string; bytes: number }): 
     `model    ${h.modelId}`,
     `task     ${h.task} · scope ${h.scope}`,
     `labels   ${h.labels.length ? h.labels.map((l) => JSON.stringify(l)).join(', ') : '(regression: none)'}`,
-    `tensors  ${Object.keys(h.params).length} (${floats} floats)`,
+    `tensors  ${Object.keys(h.params).length} (${plural(floats, 'float')})`,
     ...Object.entries(h.params).map(([name, t]) => `  ${name}  [${t.shape.join(',')}]`),
   ];
   return `${lines.join('\n')}\n`;

@@ -81,6 +81,11 @@ describe('fewshot adapt / predict', () => {
     expect(existsSync(file('swapped.fshd'))).toBe(false);
   });
 
+  it('counts read right: "takes 1 number per input", "has 2 numbers"', async () => {
+    const r = await call(adaptCommand, ['--bundle', 'bundles/sine-maml.fsb', '--support', file('wide.json', { inputs: [[1, 2]], labels: [0.5] }), '--out', file('never.fshd')]);
+    expect(r.err).toBe('fewshot adapt: input_length: input 0 has 2 numbers; the model takes 1 number per input\n');
+  });
+
   it('a rejected support set exits 1 with one line and writes nothing (an existing head is untouched)', async () => {
     const out = file('kept.fshd', 'previous');
     const bad = { ...support, inputs: support.inputs.map((x, i) => (i === 2 ? x.slice(1) : x)) };

@@ -4,6 +4,7 @@ import type { Layer } from '../../spec/model-spec';
 import { readBytes } from './cli-io';
 import { parseUsage, usageLine } from '../usage';
 import type { Usage } from '../usage';
+import { plural } from '../../util/plural';
 
 export const spec: Usage = {
   command: 'fewshot bundle inspect',
@@ -74,7 +75,7 @@ export function describe(info: BundleInfo): string {
   const lines = [
     `${h.name}  (fsb ${info.version})`,
     `id          ${info.id}`,
-    `task        ${h.spec.task}, input [${h.spec.inputShape.join(', ')}] → embedding [${s.embedding.join(', ')}] → ${s.outputs === 'ways' ? "one output per support-set class ('ways')" : `${s.outputs} outputs`}`,
+    `task        ${h.spec.task}, input [${h.spec.inputShape.join(', ')}] → embedding [${s.embedding.join(', ')}] → ${s.outputs === 'ways' ? "one output per support-set class ('ways')" : plural(s.outputs, 'output')}`,
     `body        ${h.spec.body.map(layerText).join(' → ') || '(none)'}`,
     `head        ${h.spec.head.map(layerText).join(' → ')}`,
     `adaptation  scope ${d.scope} · ${d.steps} steps · lr ${d.lr} (${d.lrMode}) · head init ${d.headInit}${d.temperature !== undefined ? ` · temperature ${d.temperature.toPrecision(4)}` : ''}${d.unknownDistance !== undefined ? ` · unknown beyond distance ${d.unknownDistance.toPrecision(4)}` : ''}`,
