@@ -30,7 +30,7 @@ export function docFiles(root = ROOT): string[] {
 export interface Facts {
   /** bundles/*.fsb → bytes. */
   bundles: Record<string, number>;
-  /** The worker's embedded models, default first: name and file (worker/models/embedded.ts). */
+  /** The embedded models, default first: name and file (src/store/embedded-models.ts). */
   embedded: { name: string; file: string }[];
   /** Top-level commands, and the subcommands of `bundle` and `models`. */
   cli: { commands: string[]; bundle: string[]; models: string[] };
@@ -40,15 +40,10 @@ export interface Facts {
 export async function collectFacts(root = ROOT): Promise<Facts> {
   const bundles: Record<string, number> = {};
   for (const f of readdirSync(join(root, 'bundles')).filter((f) => f.endsWith('.fsb')).sort()) bundles[f] = statSync(join(root, 'bundles', f)).size;
-  const { commands } = await import('../src/cli/commands');
-  const { BUNDLE_SUBCOMMANDS, MODELS_SUBCOMMANDS } = await import('../src/cli/subcommands');
-  return { bundles, embedded: embeddedModels(readFileSync(join(root, 'worker/models/embedded.ts'), 'utf8')), cli: { commands: Object.keys(commands), bundle: Object.keys(BUNDLE_SUBCOMMANDS), models: Object.keys(MODELS_SUBCOMMANDS) } };
-}
-
-/** `{ name: 'glyphs', bytes: async () => glyphs }` entries, with the file each identifier is imported from. */
-export function embeddedModels(source: string): { name: string; file: string }[] {
-  const imports = new Map([...source.matchAll(/^import (\w+) from '([^']+\.fsb)';$/gm)].map((m) => [m[1]!, basename(m[2]!)]));
-  return [...source.matchAll(/\{ name: '([^']+)', bytes: async \(\) => (\w+) \}/g)].map((m) => ({ name: m[1]!, file: imports.get(m[2]!) ?? '?' }));
+  const { commands } = await import('../cli/commands');
+  const { BUNDLE_SUBCOMMANDS, MODELS_SUBCOMMANDS } = await import('../cli/subcommands');
+  const { EMBEDDED_MODELS } = await import('../src/store/embedded-models');
+  return { bundles, embedded: EMBEDDED_MODELS.map((m) => ({ name: m.name, file: m.file })), cli: { commands: Object.keys(commands), bundle: Object.keys(BUNDLE_SUBCOMMANDS), models: Object.keys(MODELS_SUBCOMMANDS) } };
 }
 
 // ---- generated blocks ----------------------------------------------------------------------------

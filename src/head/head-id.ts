@@ -12,6 +12,8 @@ export function headIdOf(bytes: Uint8Array): Promise<string> {
 export interface AdaptKeyOptions {
   steps: number;
   lr: number;
+  /** The update rule; SGD (the default) is left out of the text, so heads adapted before it existed keep their ids. */
+  optimizer?: string;
 }
 
 const toF32 = (v: unknown): unknown => (typeof v === 'number' ? Math.fround(v) : v);
@@ -23,7 +25,8 @@ const toF32 = (v: unknown): unknown => (typeof v === 'number' ? Math.fround(v) :
  */
 export function canonicalRequest(modelId: string, support: { inputs: unknown; labels: unknown }, opts: AdaptKeyOptions): string {
   const inputs = Array.isArray(support.inputs) ? support.inputs.map((row: unknown) => (Array.isArray(row) ? row.map(toF32) : row)) : support.inputs;
-  return JSON.stringify({ v: 1, model: modelId, inputs, labels: support.labels, steps: opts.steps, lr: opts.lr });
+  const rule = opts.optimizer !== undefined && opts.optimizer !== 'sgd' ? { optimizer: opts.optimizer } : {};
+  return JSON.stringify({ v: 1, model: modelId, inputs, labels: support.labels, steps: opts.steps, lr: opts.lr, ...rule });
 }
 
 /**

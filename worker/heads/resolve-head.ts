@@ -4,8 +4,9 @@ import { adaptKeyFor, headIdOf } from '../../src/head/head-id';
 import { engineCall } from '../engine-errors';
 import { ApiError } from '../problem';
 import type { Head } from '../../src/head/head';
+import type { InnerOptimizer } from '../../src/spec/model-spec';
 import type { SupportSet } from '../../src/engine/index';
-import type { ReadyModel } from '../models/registry';
+import type { ReadyModel } from '../models/registered-model';
 import type { HeadStore, HeadMetadata } from './store';
 
 export type CacheStatus = 'hit' | 'miss' | 'unavailable';
@@ -93,12 +94,13 @@ export async function adaptCached(
   tenant: string,
   m: ReadyModel,
   support: SupportSet,
-  opts: { steps?: number; lr?: number; user?: string },
+  opts: { steps?: number; lr?: number; optimizer?: InnerOptimizer; user?: string },
   timing: TimingHooks,
 ): Promise<ResolvedHead> {
   const steps = opts.steps ?? m.data.defaults.steps;
   const lr = opts.lr ?? m.data.defaults.lr;
-  const adaptKey = await adaptKeyFor(m.data.id, support, { steps, lr });
+  const optimizer = opts.optimizer ?? m.data.defaults.optimizer ?? 'sgd';
+  const adaptKey = await adaptKeyFor(m.data.id, support, { steps, lr, optimizer });
   const cached = await timing.measure('kv-read', () => findAdapted(store, tenant, m, adaptKey));
   let resolved: ResolvedHead;
   if (cached.head) {
@@ -108,7 +110,7 @@ export async function adaptCached(
     const kept = cached.legacyBytes ? await timing.measure('kv-write', () => storeAdapted(store, tenant, m, adaptKey, headId, cached.legacyBytes!, md)) : true;
     resolved = { headId, head: cached.head, cache: kept ? 'hit' : 'unavailable', adapted: false, steps, lr, loss: { before: md.lossBefore ?? null, after: md.lossAfter ?? null } };
   } else {
-    const result = await timing.measure('adapt', async () => engineCall(() => adapt(m.model, support, { steps, lr })));
+    const result = await timing.measure('adapt', async () => engineCall(() => adapt(m.model, support, { steps, lr, optimizer })));
     const bytes = await encodeHead(result.head);
     const headId = await headIdOf(bytes);
     const metadata: HeadMetadata = { steps, lr, lossBefore: result.loss.before, lossAfter: result.loss.after, createdAt: Date.now() };
