@@ -19,12 +19,13 @@ inputs are flattened row-major floats, one row per example (glyphs: 784 numbers,
 
 export const ADAPT_USAGE: Usage = {
   command: 'fewshot adapt',
-  summary: "Adapt a bundle's head to a support set and write it as a binary head (.fshd) — the format the worker's\nPOST /v1/models/:model/heads and the browser runtime take. Prints one JSON line: headId (the SHA-256 of the\nfile: the id the API, predict, head inspect and the browser runtime give this head), labels, steps, lr, loss,\npath, out, bytes.",
+  summary: "Adapt a bundle's head to a support set and write it as a binary head (.fshd) — the format the worker's\nPOST /v1/models/:model/heads and the browser runtime take. Prints one JSON line: headId (the SHA-256 of the\nfile: the id the API, predict, head inspect and the browser runtime give this head), labels, steps, lr,\nstepsUsed, guard (feature scopes), loss, path, out, bytes.",
   flags: {
     bundle: { type: 'string', arg: 'FILE', help: 'the weight bundle (.fsb)', required: true },
     support: { type: 'string', arg: 'FILE.json', help: 'the support set, or an API adapt request body (formats below)', required: true },
     steps: { type: 'string', arg: 'N', help: 'inner-loop steps', default: "the bundle's" },
     lr: { type: 'string', arg: 'X', help: 'inner-loop learning rate', default: "the bundle's" },
+    optimizer: { type: 'string', arg: 'sgd|momentum|adam', help: "inner-loop update rule (as torch.optim)", default: "the bundle's" },
     path: { type: 'string', arg: 'auto|fast|fused|autodiff', help: 'adaptation code path', default: 'auto' },
     out: { type: 'string', arg: 'FILE.fshd', help: 'where to write the head (written atomically; never .json)', required: true },
   },
@@ -116,16 +117,17 @@ async function run(argv: string[]): Promise<number> {
   const steps = intFlag(values, 'steps', 0);
   const lr = numFlag(values, 'lr', true);
   const path = values.path === undefined ? undefined : choice(values.path, '--path', ['auto', 'fast', 'fused', 'autodiff'] as const);
+  const optimizer = values.optimizer === undefined ? undefined : choice(values.optimizer, '--optimizer', ['sgd', 'momentum', 'adam'] as const);
   const roles = (flag: string): FileRole => ({ flag, commandFlags: ['--bundle', '--support'] });
   const file = readSupport(await readJson(supportPath, roles('--support')), supportPath);
   const model = await loadModel(bundle, roles('--bundle'));
   try {
-    const opts = { steps: steps ?? file.steps, lr: lr ?? file.lr, path } as AdaptOptions;
+    const opts = { steps: steps ?? file.steps, lr: lr ?? file.lr, path, ...(optimizer ? { optimizer } : {}) } as AdaptOptions;
     const set = file.support as { inputs: number[][]; labels: (string | number)[] };
     const r = adapt(model, set, opts);
     const bytes = await encodeHead(r.head);
     await writeAtomic(out, bytes);
-    process.stdout.write(`${JSON.stringify({ headId: await headIdOf(bytes), labels: r.head.labels, steps: r.steps, lr: r.lr, loss: r.loss, path: r.path, out, bytes: bytes.length })}\n`);
+    process.stdout.write(`${JSON.stringify({ headId: await headIdOf(bytes), labels: r.head.labels, steps: r.steps, lr: r.lr, stepsUsed: r.stepsUsed, ...(r.guard ? { guard: r.guard } : {}), loss: r.loss, path: r.path, out, bytes: bytes.length })}\n`);
     return 0;
   } finally {
     model.dispose();

@@ -19,6 +19,9 @@ export interface ResolvedHead {
   adapted: boolean;
   steps: number;
   lr: number;
+  /** Steps actually taken; with a guard, 0 when it kept the model as it was. */
+  stepsUsed: number;
+  guard?: { verdict: 'adapted' | 'kept' | 'unchecked'; reason?: string; heldOut?: { before: number; after: number } };
   loss: { before: number | null; after: number | null };
 }
 
@@ -108,14 +111,17 @@ export async function adaptCached(
     const headId = cached.headId!;
     // A head from before ids were unified is re-stored once under its id, so that id resolves.
     const kept = cached.legacyBytes ? await timing.measure('kv-write', () => storeAdapted(store, tenant, m, adaptKey, headId, cached.legacyBytes!, md)) : true;
-    resolved = { headId, head: cached.head, cache: kept ? 'hit' : 'unavailable', adapted: false, steps, lr, loss: { before: md.lossBefore ?? null, after: md.lossAfter ?? null } };
+    resolved = { headId, head: cached.head, cache: kept ? 'hit' : 'unavailable', adapted: false, steps, lr, stepsUsed: md.stepsUsed ?? steps, loss: { before: md.lossBefore ?? null, after: md.lossAfter ?? null } };
+    if (md.guard) resolved.guard = { verdict: md.guard };
   } else {
     const result = await timing.measure('adapt', async () => engineCall(() => adapt(m.model, support, { steps, lr, optimizer })));
     const bytes = await encodeHead(result.head);
     const headId = await headIdOf(bytes);
-    const metadata: HeadMetadata = { steps, lr, lossBefore: result.loss.before, lossAfter: result.loss.after, createdAt: Date.now() };
+    const metadata: HeadMetadata = { steps, lr, lossBefore: result.loss.before, lossAfter: result.loss.after, stepsUsed: result.stepsUsed, createdAt: Date.now() };
+    if (result.guard) metadata.guard = result.guard.verdict;
     const stored = cached.status === 'unavailable' ? false : await timing.measure('kv-write', () => storeAdapted(store, tenant, m, adaptKey, headId, bytes, metadata));
-    resolved = { headId, head: result.head, cache: stored ? 'miss' : 'unavailable', adapted: true, steps, lr, loss: result.loss };
+    resolved = { headId, head: result.head, cache: stored ? 'miss' : 'unavailable', adapted: true, steps, lr, stepsUsed: result.stepsUsed, loss: result.loss };
+    if (result.guard) resolved.guard = result.guard;
   }
   if (opts.user !== undefined && resolved.cache !== 'unavailable') {
     if (!(await pointUserAt(store, tenant, m.name, opts.user, resolved.headId))) resolved.cache = 'unavailable';

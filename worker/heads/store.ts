@@ -13,6 +13,9 @@ export interface HeadMetadata {
   lr?: number;
   lossBefore?: number;
   lossAfter?: number;
+  /** Steps the inner loop took (fewer than `steps` when the guard kept the model) and the guard's verdict. */
+  stepsUsed?: number;
+  guard?: 'adapted' | 'kept' | 'unchecked';
   createdAt?: number;
   /** 'upload' for a head adapted elsewhere (a phone) and sent as bytes. */
   source?: 'adapt' | 'upload';

@@ -50,7 +50,7 @@ export const predictRoutes = () =>
       if (headId) {
         const got = await hooks.measure('kv-read', () => readHead(heads, tenant, m, headId!));
         if (got.status === 'stale') throw staleHead(m, headId, got.madeWith!);
-        if (got.head) resolved = { headId, head: got.head, cache: 'hit', adapted: false, steps: 0, lr: 0, loss: { before: null, after: null } };
+        if (got.head) resolved = { headId, head: got.head, cache: 'hit', adapted: false, steps: 0, lr: 0, stepsUsed: 0, loss: { before: null, after: null } };
         cacheDown ||= got.status === 'unavailable';
       }
       if (!resolved && cacheDown) throw new ApiError(503, 'cache_unavailable', 'the head cache is unavailable; retry, or send the support set to re-adapt inline', { 'retry-after': '5' });
