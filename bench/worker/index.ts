@@ -7,7 +7,7 @@ import { initWorkerdBackend, workerdSource } from '../../wasm/workerd';
 import { createWorkerdFusedKernel, installWorkerdFusedKernel } from '../../wasm/fused/workerd';
 import { createApp } from '../../worker/app';
 import { embeddedBundles } from '../../worker/models/embedded';
-import glyphsV1 from '../../bundles/glyphs-v1.fsb';
+import glyphsV2 from '../../bundles/glyphs-v2.fsb';
 import { BENCH_API_KEYS } from '../suite/app-requests';
 import { coldParts } from '../suite/cold-parts';
 import { runRuntimeSuite } from '../suite/in-runtime';
@@ -24,7 +24,7 @@ async function suite(body: { quick: boolean; inputs: CaseBInputs }): Promise<unk
   await initWorkerdBackend();
   const kv = new MemoryKv();
   const app = createApp({ backend: () => initWorkerdBackend(), bundles: embeddedBundles, kv: () => kv });
-  const env = { runtime: 'workerd' as const, glyphs: await bundleBytes('glyphs'), glyphsPrevious: new Uint8Array(glyphsV1), sine: await bundleBytes('sine-maml'), probeKernel: await createWorkerdFusedKernel(), app, appEnv: { API_KEYS: BENCH_API_KEYS } };
+  const env = { runtime: 'workerd' as const, glyphs: await bundleBytes('glyphs'), glyphsPrevious: new Uint8Array(glyphsV2), sine: await bundleBytes('sine-maml'), probeKernel: await createWorkerdFusedKernel(), app, appEnv: { API_KEYS: BENCH_API_KEYS } };
   return runRuntimeSuite(env, body.inputs, { quick: body.quick, log: (m) => console.log(m) });
 }
 

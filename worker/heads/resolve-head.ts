@@ -21,7 +21,7 @@ export interface ResolvedHead {
   lr: number;
   /** Steps actually taken; with a guard, 0 when it kept the model as it was. */
   stepsUsed: number;
-  guard?: { verdict: 'adapted' | 'kept' | 'unchecked'; reason?: string; heldOut?: { before: number; after: number } };
+  guard?: { verdict: 'adapted' | 'kept' | 'unchecked'; reason?: string; heldOut?: { before: number; after: number; accuracyBefore: number; accuracyAfter: number } };
   loss: { before: number | null; after: number | null };
 }
 

@@ -5,11 +5,11 @@ export const GuardSchema = z
   .object({
     verdict: z.enum(['adapted', 'kept', 'unchecked']),
     reason: z.string().optional(),
-    heldOut: z.object({ before: z.number(), after: z.number() }).optional(),
+    heldOut: z.object({ before: z.number(), after: z.number(), accuracyBefore: z.number(), accuracyAfter: z.number() }).optional().openapi({ description: 'Nearest-centroid cross-entropy and accuracy of the held-out half, before and after the steps on the other half' }),
   })
   .openapi('Guard', {
     description:
-      "The feature scopes' guard: adapting on half of each class's examples must lower the loss on the other half, or the model is kept (steps 0). 'unchecked': no guard, or no steps asked for. On a cache hit only the verdict is known.",
+      "The feature scopes' guard: adapting on half of each class's examples must not lower the accuracy on the other half, or the model is kept (steps 0). 'unchecked': no guard, or no steps asked for. On a cache hit only the verdict is known.",
   });
 
 export const AdaptRequestSchema = z
