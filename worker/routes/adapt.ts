@@ -15,7 +15,8 @@ const route = createRoute({
   description:
     'Inputs are flattened row-major floats (images: 28×28 grayscale in [0,1], 784 numbers, ink = 1, background = 0; ' +
       'embedding-input models: the D numbers of a vector computed elsewhere; GET /v1/models/{model} gives inputLength). ' +
-    'The head id is a content address of (model, support set, steps, lr): the same request again is a cache hit that writes nothing.',
+    "The head id is the SHA-256 of the head's bytes — the id download, upload, the CLI and the browser runtime use. " +
+    'The same (model, support set, steps, lr) again is a cache hit that runs and writes nothing.',
   security: [{ bearer: [] }],
   request: { params: ModelParam, body: { required: true, content: { 'application/json': { schema: AdaptRequestSchema } } } },
   responses: {
