@@ -2,6 +2,7 @@ import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import { ModelParam, UserId, problemResponses } from '../schemas/common';
 import { UserHeadsSchema } from '../schemas/users';
 import { listUserHeads } from '../heads/list-user';
+import { storeCall } from '../examples/requests';
 import { checkUserLength } from '../limits';
 import { requireModel } from '../models/require-model';
 import { ApiError } from '../problem';
@@ -13,7 +14,7 @@ const remove = createRoute({
   method: 'delete',
   path: '/models/{model}/users/{user}',
   operationId: 'deleteUser',
-  summary: "Forget a user: delete every head they adapted and their pointer",
+  summary: "Forget a user: delete their stored examples, every head they adapted and their pointer",
   security: [{ bearer: [] }],
   request: { params },
   responses: { 204: { description: 'Deleted (or there was nothing to delete)' }, ...problemResponses(400, 401, 404, 503) },
@@ -41,6 +42,8 @@ export const userRoutes = () =>
       const { model, user } = c.req.valid('param');
       checkUserLength(c.var.config, user);
       const m = await requireModel(c.var.models, model);
+      // Examples first: a user whose heads went but whose examples stayed would be re-adapted by their next predict.
+      if (c.var.examples) await storeCall(() => c.var.examples!.deleteUser({ tenant: c.var.tenant, model: m.name, user }));
       try {
         await c.var.heads.deleteUser(c.var.tenant, m.name, user);
       } catch (e) {

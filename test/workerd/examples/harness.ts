@@ -1,0 +1,108 @@
+import { env } from 'cloudflare:workers';
+import { createApp } from '../../../worker/app';
+import { durableExamplesStore } from '../../../worker/examples/durable-object';
+import { FaultyKv } from '../../../worker/heads/faulty-kv';
+import { initWorkerdBackend } from '../../../wasm/workerd';
+import tiny from '../../fixtures/tiny.fsb';
+import tinySine from '../../fixtures/tiny-sine.fsb';
+import { KEY_HASHES } from '../fuzz/harness';
+import type { ExamplesStore } from '../../../worker/examples/store';
+import type { FaultPlan } from '../../../worker/heads/faulty-kv';
+import type { KvLike } from '../../../worker/heads/kv-like';
+import type { R2Like } from '../../../worker/models/r2-like';
+import type { Bindings } from '../../../worker/types';
+
+/** Tenants of the examples tests only (so their KV prefixes and Durable Objects hold nothing else). */
+export const EX_KEYS = { zeta: 'key-zeta', eta: 'key-eta', theta: 'key-theta' } as const;
+const HASHES: Record<keyof typeof EX_KEYS, string> = {
+  zeta: '1746352796df79bbfe94bde156710a9ae646bbb38677a8a689a3612c6972b5ba',
+  eta: 'f8e4dd7d118fd62b78307ec557489608b0380de4f32be7816718ac87f1332ac9',
+  theta: 'ecc6d5d22ad543560d2c1bd9e72392bb4f33a604fa91356340df0f42c84ec21f',
+};
+const API_KEYS = JSON.stringify(Object.fromEntries([...Object.entries(KEY_HASHES), ...Object.entries(HASHES)].map(([tenant, hash]) => [hash, tenant])));
+
+type Op = keyof ExamplesStore;
+
+/** The Durable Object store seen through a switch: any operation can be made to throw (a crash or an outage at that step). */
+export class FaultyExamples implements ExamplesStore {
+  readonly calls: Record<Op, number> = { append: 0, remove: 0, read: 0, commit: 0, ack: 0, deleteUser: 0 };
+  fail: Partial<Record<Op, boolean>> = {};
+  constructor(readonly inner: ExamplesStore = durableExamplesStore(env.USER_EXAMPLES)) {}
+  private gate(op: Op): void {
+    this.calls[op]++;
+    if (this.fail[op]) throw new Error(`injected examples ${op} failure`);
+  }
+  append: ExamplesStore['append'] = async (...a) => (this.gate('append'), this.inner.append(...a));
+  remove: ExamplesStore['remove'] = async (...a) => (this.gate('remove'), this.inner.remove(...a));
+  read: ExamplesStore['read'] = async (...a) => (this.gate('read'), this.inner.read(...a));
+  commit: ExamplesStore['commit'] = async (...a) => (this.gate('commit'), this.inner.commit(...a));
+  ack: ExamplesStore['ack'] = async (...a) => (this.gate('ack'), this.inner.ack(...a));
+  deleteUser: ExamplesStore['deleteUser'] = async (...a) => (this.gate('deleteUser'), this.inner.deleteUser(...a));
+}
+
+export type Json = Record<string, unknown>;
+
+export interface ExamplesAppOptions {
+  plan?: FaultPlan;
+  vars?: Record<string, string>;
+  store?: R2Like;
+}
+
+/** An app over real workerd KV (through a FaultyKv) and the real USER_EXAMPLES Durable Object (through a FaultyExamples). */
+export function examplesApp(opts: ExamplesAppOptions = {}) {
+  const kv = new FaultyKv(env.HEADS as unknown as KvLike, opts.plan ?? {}, 5);
+  const examples = new FaultyExamples();
+  const app = createApp({
+    backend: () => initWorkerdBackend(),
+    kv: () => kv,
+    examples: () => examples,
+    ...(opts.store ? { store: () => opts.store } : {}),
+    bundles: [
+      { name: 'tiny', bytes: async () => tiny },
+      { name: 'tiny-sine', bytes: async () => tinySine },
+    ],
+  });
+  const bindings: Bindings = Object.create(env, { API_KEYS: { value: API_KEYS, enumerable: true }, MODELS_REFRESH_SECONDS: { value: '0', enumerable: true }, ...Object.fromEntries(Object.entries(opts.vars ?? {}).map(([k, v]) => [k, { value: v, enumerable: true }])) });
+  const call = async (method: string, path: string, body?: unknown, key: string = EX_KEYS.zeta): Promise<{ status: number; json: Json; headers: Headers }> => {
+    const headers: Record<string, string> = { authorization: `Bearer ${key}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await app.request(`http://api.test${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }, bindings);
+    const text = await res.text();
+    return { status: res.status, json: text ? (JSON.parse(text) as Json) : {}, headers: res.headers };
+  };
+  return { app, kv, examples, call };
+}
+
+/**
+ * Seeded 16-d examples for the tiny fixture: `ways` classes around seeded centres, every value a
+ * multiple of 1/256 in [-4, 4] — exactly representable in f16, so what is stored is what was sent.
+ */
+export function examplesFor(ways: number, shots: number, seed: number, names?: string[]) {
+  let s = seed >>> 0;
+  const rnd = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const q = (v: number) => Math.round(v * 256) / 256;
+  const centres = Array.from({ length: ways }, () => Array.from({ length: 16 }, () => q(rnd() * 4 - 2)));
+  const inputs: number[][] = [];
+  const labels: string[] = [];
+  for (let k = 0; k < shots; k++) {
+    for (let c = 0; c < ways; c++) {
+      inputs.push(centres[c]!.map((v) => q(v + (rnd() - 0.5) * 0.2)));
+      labels.push(names?.[c] ?? `class-${c}`);
+    }
+  }
+  return { inputs, labels, centres };
+}
+
+/** Every KV key (with its value's length) under a tenant's prefixes. */
+export async function kvKeysOf(tenant: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const prefix of [`v1:head:${tenant}:`, `v1:user:${tenant}:`]) {
+    let cursor: string | undefined;
+    do {
+      const page = await env.HEADS.list({ prefix, cursor });
+      out.push(...page.keys.map((k) => k.name));
+      cursor = page.list_complete ? undefined : page.cursor;
+    } while (cursor);
+  }
+  return out.sort();
+}
