@@ -23,21 +23,55 @@ const API_KEYS = JSON.stringify(Object.fromEntries([...Object.entries(KEY_HASHES
 
 type Op = keyof ExamplesStore;
 
-/** The Durable Object store seen through a switch: any operation can be made to throw (a crash or an outage at that step). */
+/**
+ * The Durable Object store seen through switches: an operation can fail before it reaches the store
+ * (`fail`: an outage, nothing done) or after the store applied it (`failAfter`: the isolate died
+ * before the answer arrived), always or with a seeded probability (`rate`).
+ */
 export class FaultyExamples implements ExamplesStore {
   readonly calls: Record<Op, number> = { append: 0, remove: 0, read: 0, commit: 0, ack: 0, deleteUser: 0 };
   fail: Partial<Record<Op, boolean>> = {};
+  failAfter: Partial<Record<Op, boolean>> = {};
+  rate = 1;
+  injected = 0;
+  private seed = 7;
   constructor(readonly inner: ExamplesStore = durableExamplesStore(env.USER_EXAMPLES)) {}
-  private gate(op: Op): void {
-    this.calls[op]++;
-    if (this.fail[op]) throw new Error(`injected examples ${op} failure`);
+  private chance(): boolean {
+    this.seed = (this.seed * 1664525 + 1013904223) >>> 0;
+    return this.seed / 2 ** 32 < this.rate;
   }
-  append: ExamplesStore['append'] = async (...a) => (this.gate('append'), this.inner.append(...a));
-  remove: ExamplesStore['remove'] = async (...a) => (this.gate('remove'), this.inner.remove(...a));
-  read: ExamplesStore['read'] = async (...a) => (this.gate('read'), this.inner.read(...a));
-  commit: ExamplesStore['commit'] = async (...a) => (this.gate('commit'), this.inner.commit(...a));
-  ack: ExamplesStore['ack'] = async (...a) => (this.gate('ack'), this.inner.ack(...a));
-  deleteUser: ExamplesStore['deleteUser'] = async (...a) => (this.gate('deleteUser'), this.inner.deleteUser(...a));
+  private async run<T>(op: Op, fn: () => Promise<T>): Promise<T> {
+    this.calls[op]++;
+    if (this.fail[op] && this.chance()) {
+      this.injected++;
+      throw new Error(`injected examples ${op} failure`);
+    }
+    const out = await fn();
+    if (this.failAfter[op] && this.chance()) {
+      this.injected++;
+      throw new Error(`injected crash after examples ${op}`);
+    }
+    return out;
+  }
+  append: ExamplesStore['append'] = (...a) => this.run('append', () => this.inner.append(...a));
+  remove: ExamplesStore['remove'] = (...a) => this.run('remove', () => this.inner.remove(...a));
+  read: ExamplesStore['read'] = (...a) => this.run('read', () => this.inner.read(...a));
+  commit: ExamplesStore['commit'] = (...a) => this.run('commit', () => this.inner.commit(...a));
+  ack: ExamplesStore['ack'] = (...a) => this.run('ack', () => this.inner.ack(...a));
+  deleteUser: ExamplesStore['deleteUser'] = (...a) => this.run('deleteUser', () => this.inner.deleteUser(...a));
+}
+
+/** KV whose puts of keys matching `failPuts` throw (e.g. only user pointers), over a FaultyKv for random faults. */
+export class TargetedKv implements KvLike {
+  failPuts: RegExp | undefined;
+  constructor(readonly inner: FaultyKv) {}
+  getWithMetadata: KvLike['getWithMetadata'] = (k, o) => this.inner.getWithMetadata(k, o);
+  get: KvLike['get'] = (k, o) => this.inner.get(k, o);
+  put: KvLike['put'] = async (k, v, o) => {
+    if (this.failPuts?.test(k)) throw new Error(`injected KV put failure for ${k}`);
+    return this.inner.put(k, v, o);
+  };
+  delete: KvLike['delete'] = (k) => this.inner.delete(k);
 }
 
 export type Json = Record<string, unknown>;
@@ -50,7 +84,8 @@ export interface ExamplesAppOptions {
 
 /** An app over real workerd KV (through a FaultyKv) and the real USER_EXAMPLES Durable Object (through a FaultyExamples). */
 export function examplesApp(opts: ExamplesAppOptions = {}) {
-  const kv = new FaultyKv(env.HEADS as unknown as KvLike, opts.plan ?? {}, 5);
+  const faulty = new FaultyKv(env.HEADS as unknown as KvLike, opts.plan ?? {}, 5);
+  const kv = new TargetedKv(faulty);
   const examples = new FaultyExamples();
   const app = createApp({
     backend: () => initWorkerdBackend(),
@@ -63,14 +98,19 @@ export function examplesApp(opts: ExamplesAppOptions = {}) {
     ],
   });
   const bindings: Bindings = Object.create(env, { API_KEYS: { value: API_KEYS, enumerable: true }, MODELS_REFRESH_SECONDS: { value: '0', enumerable: true }, ...Object.fromEntries(Object.entries(opts.vars ?? {}).map(([k, v]) => [k, { value: v, enumerable: true }])) });
-  const call = async (method: string, path: string, body?: unknown, key: string = EX_KEYS.zeta): Promise<{ status: number; json: Json; headers: Headers }> => {
+  const request = async (method: string, path: string, body?: unknown, key: string = EX_KEYS.zeta): Promise<Response> => {
     const headers: Record<string, string> = { authorization: `Bearer ${key}` };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await app.request(`http://api.test${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }, bindings);
+    return app.request(`http://api.test${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }, bindings);
+  };
+  const call = async (method: string, path: string, body?: unknown, key: string = EX_KEYS.zeta): Promise<{ status: number; json: Json; headers: Headers }> => {
+    const res = await request(method, path, body, key);
     const text = await res.text();
     return { status: res.status, json: text ? (JSON.parse(text) as Json) : {}, headers: res.headers };
   };
-  return { app, kv, examples, call };
+  /** A head's bytes as the download route serves them. */
+  const headBytes = async (headId: string, key: string = EX_KEYS.zeta) => new Uint8Array(await (await request('GET', `/v1/models/tiny/heads/${headId}`, undefined, key)).arrayBuffer());
+  return { app, kv, faulty, examples, call, request, headBytes };
 }
 
 /**
