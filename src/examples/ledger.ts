@@ -50,6 +50,13 @@ export interface UserState {
   synced: boolean;
   /** Heads re-adapted without an example change (after a model update, or to repair a lost head). */
   readapts: number;
+  /**
+   * Every head committed for these examples, oldest first, while the head cache may still hold it
+   * (entries older than the head TTL are dropped): deleting the user deletes them. Replaced heads are
+   * not deleted as they are replaced, because a head is content-addressed and another user with
+   * the same examples may be using it.
+   */
+  heads: { id: string; at: number }[];
 }
 
 export interface UserRecord extends UserState {
@@ -100,7 +107,7 @@ const expiry = (caps: ExampleCaps, now: number) => (caps.ttlSeconds > 0 ? now + 
 
 /** A fresh user record (no examples yet). */
 export function newRecord(epoch: string, now: number): UserRecord {
-  return { epoch, revision: 0, nextSeq: 1, createdAt: now, updatedAt: now, expiresAt: null, head: null, synced: true, readapts: 0, examples: [] };
+  return { epoch, revision: 0, nextSeq: 1, createdAt: now, updatedAt: now, expiresAt: null, head: null, synced: true, readapts: 0, heads: [], examples: [] };
 }
 
 /**
@@ -147,19 +154,23 @@ export interface HeadCommit {
   modelId: string;
   /** Counted in `readapts`: a head re-made without an example change (model update, lost head). */
   readapt: boolean;
+  /** When, and how long the head cache keeps a head (HEAD_TTL_SECONDS), to bound `heads`. */
+  at: number;
+  headTtlMs: number;
 }
 
 /**
  * Records a head unless a newer one is recorded: revisions only move forward; at the same revision
- * a different head (another model version, other steps/lr) replaces the old one. `superseded` is
- * the previous head, which the caller deletes from the cache.
+ * the newest commit wins (another model version, other steps/lr, or the same head re-asserted after
+ * its pointer or bytes were lost — which makes the caller write the pointer again).
  */
-export function planCommit(rec: UserRecord, c: HeadCommit): { rec: UserRecord; accepted: boolean; superseded: string | null } {
+export function planCommit(rec: UserRecord, c: HeadCommit): { rec: UserRecord; accepted: boolean } {
   const cur = rec.head;
-  const ok = c.epoch === rec.epoch && c.revision <= rec.revision && (cur === null || c.revision > cur.revision || (c.revision === cur.revision && (c.headId !== cur.headId || c.modelId !== cur.modelId)));
-  if (!ok) return { rec, accepted: false, superseded: null };
-  const superseded = cur?.headId && cur.headId !== c.headId ? cur.headId : null;
-  return { rec: { ...rec, head: { revision: c.revision, headId: c.headId, modelId: c.modelId }, synced: false, readapts: rec.readapts + (c.readapt ? 1 : 0) }, accepted: true, superseded };
+  const ok = c.epoch === rec.epoch && c.revision <= rec.revision && (cur === null || c.revision >= cur.revision);
+  if (!ok) return { rec, accepted: false };
+  const kept = rec.heads.filter((h) => h.at > c.at - c.headTtlMs && h.id !== c.headId);
+  const heads = c.headId === null ? kept : [...kept, { id: c.headId, at: c.at }];
+  return { rec: { ...rec, head: { revision: c.revision, headId: c.headId, modelId: c.modelId }, synced: false, readapts: rec.readapts + (c.readapt ? 1 : 0), heads }, accepted: true };
 }
 
 /** After a pointer write: marks it synced if it named the latest head; returns the latest (to rewrite otherwise). */

@@ -68,10 +68,10 @@ export class TenantExamples extends DurableObject {
   commit(model: string, user: string, c: HeadCommit): CommitResult {
     return this.ctx.storage.transactionSync(() => {
       const rec = this.load(model, user, false);
-      if (!rec) return { accepted: false, superseded: null, latest: null };
+      if (!rec) return { accepted: false, latest: null };
       const plan = planCommit(rec, c);
       if (plan.accepted) this.saveState(model, user, plan.rec);
-      return { accepted: plan.accepted, superseded: plan.superseded, latest: plan.rec.head };
+      return { accepted: plan.accepted, latest: plan.rec.head };
     });
   }
 

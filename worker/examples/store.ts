@@ -22,8 +22,6 @@ export interface ExamplesSnapshot {
 
 export interface CommitResult {
   accepted: boolean;
-  /** The head this commit replaced (delete it from the cache), if any. */
-  superseded: string | null;
   latest: HeadRef | null;
 }
 
@@ -41,7 +39,7 @@ export interface ExamplesStore {
   commit(ref: UserRef, c: HeadCommit): Promise<CommitResult>;
   /** After the user's pointer was written to name `headId`: the latest head (rewrite the pointer if it differs). */
   ack(ref: UserRef, epoch: string, headId: string | null): Promise<{ latest: HeadRef | null }>;
-  /** Deletes the user's examples and state; returns how many examples went. */
+  /** Deletes the user's examples and state (read `state.heads` first: those heads go too); returns how many examples went. */
   deleteUser(ref: UserRef): Promise<{ examples: number }>;
 }
 

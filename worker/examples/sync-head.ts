@@ -15,6 +15,8 @@ export interface ExamplesContext {
   m: ReadyModel;
   ref: UserRef;
   timing: TimingHooks;
+  /** HEAD_TTL_SECONDS: how long KV keeps a head (the store forgets older head ids). */
+  headTtlSeconds: number;
 }
 
 export interface HeadOutcome {
@@ -58,7 +60,8 @@ const NO_HEAD = { head: null, adapted: false, readapted: false, steps: null, lr:
  * Makes the head of a snapshot of the user's examples current, in this order — each step safe to
  * crash after: (1) adapt, or find the head in the cache, and store it in KV (content-addressed, so
  * storing twice is harmless); (2) commit it to the examples store, which keeps it only if no newer
- * revision's head is there; (3) write the user's KV pointer; (4) ack to the store, which answers with
+ * revision's head is there (and remembers its id, so deleting the user deletes it); (3) write the
+ * user's KV pointer; (4) ack to the store, which answers with
  * the latest head — if another request committed a newer one meanwhile, its head is written again,
  * so the pointer always ends on the latest head whatever order concurrent requests finish in.
  * A step that fails leaves the store saying so (`head` behind `revision`, or `synced: false`), and
@@ -78,14 +81,14 @@ export async function settleHead(ctx: ExamplesContext, snap: ExamplesSnapshot, o
   }
   let c: CommitResult;
   try {
-    c = await timing.measure('examples', () => examples.commit(ref, { epoch: state.epoch, revision: state.revision, headId: out.headId, modelId: m.data.id, readapt: out.readapted }));
+    const commit = { epoch: state.epoch, revision: state.revision, headId: out.headId, modelId: m.data.id, readapt: out.readapted, at: Date.now(), headTtlMs: ctx.headTtlSeconds * 1000 };
+    c = await timing.measure('examples', () => examples.commit(ref, commit));
   } catch {
     // The store did not take the head: it still says the head lags, and the next call commits it.
     return { ...out, cache: 'unavailable' };
   }
   if (!c.accepted) return out; // a newer revision's head is committed; its request points the user at it
   if (!(await syncPointer(ctx, state.epoch, c.latest).catch(() => false))) out.cache = 'unavailable';
-  if (c.superseded) await heads.deleteHead(ref.tenant, m.name, c.superseded);
   return out;
 }
 

@@ -62,7 +62,7 @@ async function contextOf(c: Context<AppEnv>, model: string, user: string): Promi
   checkUserLength(c.var.config, user);
   const examples = requireStore(c.var.examples);
   const m = await requireModel(c.var.models, model);
-  return { examples, heads: c.var.heads, m, ref: { tenant: c.var.tenant, model: m.name, user }, timing: timingHooks(c) };
+  return { examples, heads: c.var.heads, m, ref: { tenant: c.var.tenant, model: m.name, user }, timing: timingHooks(c), headTtlSeconds: c.var.config.HEAD_TTL_SECONDS };
 }
 
 async function removeAndSettle(c: Context<AppEnv>, model: string, user: string, sel: Selection) {

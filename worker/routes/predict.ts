@@ -61,7 +61,7 @@ export const predictRoutes = () =>
       }
       // A user taught through /examples whose head is gone, stale or unreadable is re-adapted from the stored examples.
       if (!resolved && !body.headId && body.user !== undefined && c.var.examples) {
-        const o = await headFromExamples({ examples: c.var.examples, heads, m, ref: { tenant, model: m.name, user: body.user }, timing: hooks });
+        const o = await headFromExamples({ examples: c.var.examples, heads, m, ref: { tenant, model: m.name, user: body.user }, timing: hooks, headTtlSeconds: config.HEAD_TTL_SECONDS });
         if (o) {
           resolved = { headId: o.headId!, head: o.head!, cache: o.cache, adapted: o.adapted, steps: o.steps ?? 0, lr: o.lr ?? 0, loss: o.loss };
           readapted = o.readapted;

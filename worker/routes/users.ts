@@ -42,8 +42,16 @@ export const userRoutes = () =>
       const { model, user } = c.req.valid('param');
       checkUserLength(c.var.config, user);
       const m = await requireModel(c.var.models, model);
-      // Examples first: a user whose heads went but whose examples stayed would be re-adapted by their next predict.
-      if (c.var.examples) await storeCall(() => c.var.examples!.deleteUser({ tenant: c.var.tenant, model: m.name, user }));
+      const examples = c.var.examples;
+      if (examples) {
+        // The heads the examples made, then the examples, then (below) the pointer and its heads: a failure at any step
+        // is a 503 whose retry finds what is left. Examples go before the pointer, or the next predict would re-adapt them.
+        const ref = { tenant: c.var.tenant, model: m.name, user };
+        const snap = await storeCall(() => examples.read(ref, { data: false }));
+        const deleted = await Promise.all((snap.state?.heads ?? []).map((h) => c.var.heads.deleteHead(ref.tenant, m.name, h.id)));
+        if (deleted.includes(false)) throw unavailable("could not delete the user's heads");
+        await storeCall(() => examples.deleteUser(ref));
+      }
       try {
         await c.var.heads.deleteUser(c.var.tenant, m.name, user);
       } catch (e) {
