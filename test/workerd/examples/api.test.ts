@@ -184,4 +184,19 @@ describe('examples API: add, list, remove, one example at a time', () => {
     expect((await call('POST', '/v1/models/tiny/predict', { user: 'leaver-1', inputs: [s.inputs[0]] })).status).toBe(404);
     expect((await call('GET', `${u}/examples`)).json).toMatchObject({ examples: 0, revision: 0 });
   });
+
+  it('EXAMPLES_TTL_SECONDS: examples expire after their last change (the object\'s alarm removes them) and free the tenant\'s bytes', async () => {
+    const { call } = examplesApp({ vars: { EXAMPLES_TTL_SECONDS: '1' } });
+    const s = examplesFor(2, 2, 20);
+    const a = await call('POST', `${base('ttl-1')}/examples`, { inputs: s.inputs, labels: s.labels }, EX_KEYS.theta);
+    await call('POST', `${base('ttl-2')}/examples`, { inputs: s.inputs, labels: s.labels }, EX_KEYS.theta);
+    expect(a.json.expiresAt).toBeGreaterThan(Date.now());
+    const stub = env.USER_EXAMPLES.get(env.USER_EXAMPLES.idFromName('theta'));
+    const count = () => runInDurableObject(stub, (_o, state) => ({ users: state.storage.sql.exec('SELECT COUNT(*) AS n FROM users').one().n, bytes: state.storage.sql.exec("SELECT v FROM usage WHERE k = 'bytes'").one().v }));
+    expect(await count()).toEqual({ users: 2, bytes: 2 * 4 * 32 });
+    // Nothing touches the users: the alarm set at their expiry removes both.
+    for (let i = 0; i < 40 && (await count()).users !== 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await count()).toEqual({ users: 0, bytes: 0 });
+    expect((await call('GET', `${base('ttl-1')}/examples`, undefined, EX_KEYS.theta)).json).toMatchObject({ examples: 0, headId: null, revision: 0 });
+  });
 });
