@@ -1,6 +1,5 @@
-import { EngineError } from '../../src/engine/index';
-import { resolveOptions, validateSupport } from '../../src/engine/validate';
-import { encodeInput, isImageShape } from '../../src/examples/codec';
+import { resolveOptions } from '../../src/engine/validate';
+import { encodeExamples } from '../../src/examples/batch';
 import { ExamplesError, labelCounts } from '../../src/examples/ledger';
 import { engineCall } from '../engine-errors';
 import { checkSupportLimits } from '../limits';
@@ -29,22 +28,10 @@ export function checkOptions(config: Config, m: ReadyModel, steps?: number, lr?:
   engineCall(() => resolveOptions(m.data.defaults, { steps, lr }));
 }
 
-/**
- * Checks new examples as the engine would (input length, finite values, label kinds, a learned
- * head's fixed labels) and encodes them for storage. A batch of one class is fine here: the user's
- * other examples may hold the second.
- */
+/** Checks new examples against the operator's limits and the engine's rules, and encodes them for storage. */
 export function encodeBatch(config: Config, m: ReadyModel, inputs: number[][], labels: (string | number)[]): NewExample[] {
   checkSupportLimits(config, { inputs, labels });
-  engineCall(() => {
-    try {
-      validateSupport({ inputs, labels }, m.data.spec.task, m.model.inputSize, m.data.defaults);
-    } catch (e) {
-      if (!(e instanceof EngineError && e.code === 'too_few_examples')) throw e;
-    }
-  });
-  const image = isImageShape(m.data.spec.inputShape);
-  return inputs.map((row, i) => ({ label: labels[i]!, ...encodeInput(row, image) }));
+  return engineCall(() => encodeExamples({ spec: m.data.spec, inputSize: m.model.inputSize, defaults: m.data.defaults }, inputs, labels));
 }
 
 const STATUS: Record<ExamplesError['code'], ContentfulStatusCode> = {

@@ -1,12 +1,16 @@
-import { decodeInput } from '../../src/examples/codec';
+import { makesHead as makesHeadFor, supportOf } from '../../src/examples/batch';
 import { adaptCached, pointUserAt } from '../heads/resolve-head';
 import type { Head } from '../../src/head/head';
-import type { SupportSet } from '../../src/engine/index';
 import type { HeadRef, StoredExample, UserState } from '../../src/examples/ledger';
 import type { CacheStatus, TimingHooks } from '../heads/resolve-head';
 import type { HeadStore } from '../heads/store';
 import type { ReadyModel } from '../models/registry';
 import type { CommitResult, ExamplesSnapshot, ExamplesStore, UserRef } from './store';
+
+export { supportOf };
+
+/** Whether these examples make a head with this model (src/examples/batch.ts). */
+export const makesHead = (m: ReadyModel, examples: readonly StoredExample[]): boolean => makesHeadFor({ spec: m.data.spec, inputSize: m.model.inputSize, defaults: m.data.defaults }, examples);
 
 /** What one request needs to bring a user's head in line with their examples. */
 export interface ExamplesContext {
@@ -32,18 +36,6 @@ export interface HeadOutcome {
   steps: number | null;
   lr: number | null;
   loss: { before: number | null; after: number | null };
-}
-
-/** The stored examples as a support set: decoded, in insertion order — what every head is adapted on. */
-export function supportOf(examples: readonly StoredExample[]): SupportSet {
-  return { inputs: examples.map((e) => decodeInput(e.enc, e.data)), labels: examples.map((e) => e.label) };
-}
-
-/** Whether these examples make a head: a model whose classes come from the examples needs two of them. */
-export function makesHead(m: ReadyModel, examples: readonly StoredExample[]): boolean {
-  if (examples.length === 0) return false;
-  if (m.data.spec.task !== 'classification' || m.data.defaults.headInit === 'learned') return true;
-  return new Set(examples.map((e) => `${typeof e.label}:${String(e.label)}`)).size >= 2;
 }
 
 /** Why a snapshot's head needs work: a newer revision, another model, or a pointer never confirmed. */

@@ -51,6 +51,9 @@ describe('examples API: add, list, remove, one example at a time', () => {
     expect(exported.json.support).toEqual({ inputs: s.inputs, labels: s.labels }); // f16-exact values come back exactly
     const moved = await call('POST', `${base('list-1-copy')}/examples`, exported.json.support);
     expect(moved.json.headId).toBe(plain.json.headId);
+    // The browser runtime's export (rt.examples.exportAll) carries two more fields; the server takes it as is.
+    const fromPhone = await call('POST', `${base('list-1-phone')}/examples`, { format: 'fewshot-examples/1', model: 'tiny', ...(exported.json.support as object) });
+    expect(fromPhone.json.headId).toBe(plain.json.headId);
   });
 
   it('corrects a mistake (append the right label, delete the wrong one), deletes a class; one class left or none = no head', async () => {
