@@ -1,7 +1,7 @@
-import { createRuntime, rasterizeStrokes } from '../src/browser/index';
+import { createRuntime, rasterizeStrokes } from '../browser/index';
 import { createDrawPad } from './draw-pad';
 import { el, fmtLoss, headRow, renderPrediction, thumbnail } from './render';
-import type { Runtime } from '../src/browser/index';
+import type { Runtime } from '../browser/index';
 
 interface Symbol {
   name: string;

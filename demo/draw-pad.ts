@@ -1,4 +1,4 @@
-import type { Stroke } from '../src/browser/index';
+import type { Stroke } from '../browser/index';
 
 /** What the drawing pad exposes to the page. */
 export interface DrawPad {

@@ -1,4 +1,4 @@
-import type { HeadSummary, Prediction } from '../src/browser/index';
+import type { HeadSummary, Prediction } from '../browser/index';
 
 /** Creates an element with a class and text. */
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {

@@ -1,16 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { decodeBundle } from '../src/bundle/index';
-import type { BundleSource } from '../worker/models/registry';
-
-/** The bundles the worker embeds (worker/models/embedded.ts), in the same order: the first is the default. */
-export const EMBEDDED_BUNDLES = [
-  { name: 'glyphs', file: 'glyphs.fsb' },
-  { name: 'sine-maml', file: 'sine-maml.fsb' },
-  { name: 'embed-384', file: 'embed-384.fsb' },
-] as const;
-
-const MODEL_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
+import { EMBEDDED_MODELS } from '../src/store/embedded-models';
+import { MODEL_NAME } from '../src/store/manifest';
+import type { BundleSource } from '../worker/models/registered-model';
 
 /** A bad `--bundle`: the server does not start. */
 export class BundleArgError extends Error {}
@@ -52,12 +45,12 @@ export async function loadBundles(extra: { name: string; file: string }[]): Prom
     seen.add(b.name);
   }
   const overrides = await Promise.all(extra.map((b) => verified(b.name, b.file)));
-  const embedded = EMBEDDED_BUNDLES.filter((b) => !seen.has(b.name)).map(
+  const embedded = EMBEDDED_MODELS.filter((b) => !seen.has(b.name)).map(
     (b): BundleSource => ({ name: b.name, bytes: async () => new Uint8Array(await readFile(fileURLToPath(new URL(`../bundles/${b.file}`, import.meta.url)))) }),
   );
   // An override keeps the embedded model's place (so `--bundle glyphs=…` stays the default model).
   return [
-    ...EMBEDDED_BUNDLES.map((b) => overrides.find((o) => o.name === b.name) ?? embedded.find((e) => e.name === b.name)!),
-    ...overrides.filter((o) => !EMBEDDED_BUNDLES.some((b) => b.name === o.name)),
+    ...EMBEDDED_MODELS.map((b) => overrides.find((o) => o.name === b.name) ?? embedded.find((e) => e.name === b.name)!),
+    ...overrides.filter((o) => !EMBEDDED_MODELS.some((b) => b.name === o.name)),
   ];
 }

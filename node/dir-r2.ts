@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import { MANIFEST_KEY, parseManifest } from '../worker/models/manifest';
-import type { R2Like, R2ObjectLike, R2PutOptionsLike } from '../worker/models/r2-like';
+import { MANIFEST_KEY, parseManifest } from '../src/store/manifest';
+import type { R2Like, R2ObjectLike, R2PutOptionsLike } from '../src/store/r2-like';
 
 const etagOf = (bytes: Uint8Array): string => createHash('md5').update(bytes).digest('hex');
 

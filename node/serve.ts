@@ -6,8 +6,8 @@ import { FileExamplesStore } from './file-examples';
 import { FileKv } from './file-kv';
 import { lockStore } from './store-lock';
 import type { AddressInfo } from 'node:net';
-import type { R2Like } from '../worker/models/r2-like';
-import type { BundleSource } from '../worker/models/registry';
+import type { R2Like } from '../src/store/r2-like';
+import type { BundleSource } from '../worker/models/registered-model';
 import type { Bindings } from '../worker/types';
 
 const SWEEP_MS = 3_600_000;

@@ -28,12 +28,12 @@ const log = (s: string): void => {
 const runtimeExternal: Plugin = {
   name: 'runtime-external',
   setup(b) {
-    b.onResolve({ filter: /src\/browser\/index$/ }, () => ({ path: '../browser/fewshot.js', external: true }));
+    b.onResolve({ filter: /^\.\.\/browser\/index$/ }, () => ({ path: '../browser/fewshot.js', external: true }));
   },
 };
 
 // The emscripten glue requires Node built-ins on its Node path only; a browser never takes it.
-const nodeBuiltinsEmpty: Plugin = {
+export const nodeBuiltinsEmpty: Plugin = {
   name: 'node-builtins-empty',
   setup(b) {
     b.onResolve({ filter: /^(fs|path|os|crypto|worker_threads|perf_hooks|url|module)$/ }, (a) => ({ path: a.path, namespace: 'empty' }));
@@ -41,7 +41,7 @@ const nodeBuiltinsEmpty: Plugin = {
   },
 };
 
-const common: BuildOptions = { bundle: true, format: 'esm', platform: 'browser', target: ['es2020', 'chrome91', 'safari16'], minify: true, legalComments: 'none', logLevel: 'warning' };
+export const common: BuildOptions = { bundle: true, format: 'esm', platform: 'browser', target: ['es2020', 'chrome91', 'safari16'], minify: true, legalComments: 'none', logLevel: 'warning' };
 
 /** Sizes of the shipped files, raw and gzip-9, as the closing note reports them. */
 export interface BuildSizes {
@@ -54,12 +54,12 @@ export async function buildBrowser(): Promise<BuildSizes> {
   rmSync(demoOut, { recursive: true, force: true });
   for (const d of [out, demoOut, mapsOut]) mkdirSync(d, { recursive: true });
   // 'external': no sourceMappingURL comment in fewshot.js, and the map goes outside the shipped folder.
-  await build({ ...common, entryPoints: [join(root, 'src/browser/index.ts')], outfile: join(out, 'fewshot.js'), sourcemap: 'external', plugins: [nodeBuiltinsEmpty] });
+  await build({ ...common, entryPoints: [join(root, 'browser/index.ts')], outfile: join(out, 'fewshot.js'), sourcemap: 'external', plugins: [nodeBuiltinsEmpty] });
   renameSync(join(out, 'fewshot.js.map'), join(mapsOut, 'fewshot.js.map'));
   const tsc = require.resolve('typescript/bin/tsc');
   execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.browser.json')], { stdio: 'inherit' });
   execFileSync(process.execPath, [tsc, '-p', join(root, 'demo/tsconfig.json'), '--noEmit'], { stdio: 'inherit' });
-  writeFileSync(join(out, 'fewshot.d.ts'), "export * from './types/src/browser/index';\n");
+  writeFileSync(join(out, 'fewshot.d.ts'), "export * from './types/browser/index';\n");
   copyFileSync(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'), join(out, 'tfjs-backend-wasm-simd.wasm'));
   const fused = join(root, 'wasm/fused/linear-head.wasm');
   if (existsSync(fused)) copyFileSync(fused, join(out, 'linear-head.wasm'));

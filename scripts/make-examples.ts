@@ -4,7 +4,7 @@
  * Usage: npx tsx scripts/make-examples.ts   (deterministic: seeded)
  */
 import { writeFileSync } from 'node:fs';
-import { loadGlyphsFromDisk } from '../src/cli/glyphs-data';
+import { loadGlyphsFromDisk } from '../cli/glyphs-data';
 import { createEpisodeSampler, toApiExamples } from '../src/data/episodes';
 
 const round = (v: number) => Math.round(v * 1000) / 1000;

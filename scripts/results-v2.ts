@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { decodeBundle } from '../src/bundle/index';
-import { loadGlyphsFromDisk } from '../src/cli/glyphs-data';
+import { loadGlyphsFromDisk } from '../cli/glyphs-data';
 import { adapt } from '../src/engine/adapt';
 import { createModel } from '../src/engine/model';
 import { predict } from '../src/engine/predict';

@@ -1,6 +1,6 @@
 // Request-shaped inputs for case (b), from the real glyphs test split (scripts never seen in
 // training): 5-way 5-shot support sets labelled with their characters, and 5 held-out queries.
-import { loadGlyphsFromDisk } from '../../src/cli/glyphs-data';
+import { loadGlyphsFromDisk } from '../../cli/glyphs-data';
 import { createEpisodeSampler, toApiExamples } from '../../src/data/episodes';
 import type { CaseBInputs } from '../suite/case-b';
 

@@ -3,11 +3,11 @@
 // gradient), Adam — with wall time per phase and the tfjs kernels each phase dispatches.
 import * as tf from '@tensorflow/tfjs-core';
 import { createAdam } from '../../src/algorithms/adam';
-import { loadGlyphsFromDisk } from '../../src/cli/glyphs-data';
-import { setupTraining } from '../../src/cli/train/setup';
+import { loadGlyphsFromDisk } from '../../cli/glyphs-data';
+import { setupTraining } from '../../cli/train/setup';
 import { disposeBatch } from '../../src/tasks/batch';
 import { summarize } from '../suite/stats';
-import type { TrainOptions } from '../../src/cli/train/options';
+import type { TrainOptions } from '../../cli/train/options';
 import type { ParamMap } from '../../src/engine/params';
 import type { Stats } from '../suite/stats';
 

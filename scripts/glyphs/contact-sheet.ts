@@ -6,11 +6,16 @@ export const SHEET_SCRIPTS = ['Latin', 'Greek', 'Cyrillic', 'Arabic', 'Devanagar
 /** A PNG grid: per script, `perScript` evenly spaced classes, one row each with all their instances (ink white on black). */
 export function contactSheet(pixels: Uint8Array, index: GlyphIndex, scripts = SHEET_SCRIPTS, perScript = 2): Buffer {
   const s = index.size;
-  const gap = 2;
   const rows = scripts.flatMap((script) => {
     const cls = index.classes.filter((c) => c.script === script);
     return Array.from({ length: Math.min(perScript, cls.length) }, (_, k) => cls[Math.floor((k * cls.length) / perScript)]!);
   });
+  return gridSheet(pixels, s, rows);
+}
+
+/** A PNG grid of rows of consecutive images (ink white on black, mid-grey frame), as wide as the longest row. */
+export function gridSheet(pixels: Uint8Array, s: number, rows: readonly { offset: number; count: number }[]): Buffer {
+  const gap = 2;
   const cols = Math.max(...rows.map((c) => c.count));
   const width = cols * (s + gap) + gap;
   const height = rows.length * (s + gap) + gap;

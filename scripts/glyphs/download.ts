@@ -35,8 +35,16 @@ export function ensureDeb(pkg: string, cacheDir: string): string {
   return got;
 }
 
-/** Downloads (cached) and unpacks (cached) one package, listing its font files under usr/share/fonts. */
-export function ensurePackage(pkg: string, cacheDir: string): UnpackedPackage {
+/** A downloaded and unpacked package of any kind: its root folder, version and copyright text. */
+export interface UnpackedDeb {
+  name: string;
+  version: string;
+  root: string;
+  copyright: string;
+}
+
+/** Downloads (cached) and unpacks (cached) one package with `dpkg -x`. */
+export function ensureUnpacked(pkg: string, cacheDir: string): UnpackedDeb {
   const deb = ensureDeb(pkg, cacheDir);
   const root = join(cacheDir, 'unpacked', pkg);
   if (!existsSync(join(root, '.done'))) {
@@ -44,18 +52,22 @@ export function ensurePackage(pkg: string, cacheDir: string): UnpackedPackage {
     execFileSync('dpkg', ['-x', join(cacheDir, 'debs', deb), root]);
     execFileSync('touch', [join(root, '.done')]);
   }
-  const version = decodeURIComponent(deb.split('_')[1] ?? '');
-  const files: string[] = [];
-  const fontsDir = join(root, 'usr/share/fonts');
-  if (existsSync(fontsDir)) walk(fontsDir, files);
   const copyrightPath = join(root, 'usr/share/doc', pkg, 'copyright');
   return {
     name: pkg,
-    version,
+    version: decodeURIComponent(deb.split('_')[1] ?? ''),
     root,
-    fontFiles: files.filter((f) => FONT_FILE.test(f)).map((f) => relative(root, f)),
     copyright: existsSync(copyrightPath) ? readFileSync(copyrightPath, 'utf8') : '',
   };
+}
+
+/** Downloads (cached) and unpacks (cached) one package, listing its font files under usr/share/fonts. */
+export function ensurePackage(pkg: string, cacheDir: string): UnpackedPackage {
+  const unpacked = ensureUnpacked(pkg, cacheDir);
+  const files: string[] = [];
+  const fontsDir = join(unpacked.root, 'usr/share/fonts');
+  if (existsSync(fontsDir)) walk(fontsDir, files);
+  return { ...unpacked, fontFiles: files.filter((f) => FONT_FILE.test(f)).map((f) => relative(unpacked.root, f)) };
 }
 
 /** Summarises a Debian copyright file: the DEP-5 License: short names, or a keyword guess. */

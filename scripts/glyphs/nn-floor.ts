@@ -1,8 +1,11 @@
 import { parseArgs } from 'node:util';
-import { loadGlyphsFromDisk } from '../../src/cli/glyphs-data';
+import { loadDomainFromDisk } from '../../cli/glyphs-data';
+import type { DomainName } from '../../cli/glyphs-data';
 import { createEpisodeSampler } from '../../src/data/episodes';
 import type { Episode } from '../../src/data/episodes';
-import type { SplitName } from '../../src/data/glyph-index';
+import type { IconIndex, SplitName } from '../../src/data/glyph-index';
+import type { GlyphDataset, ImageDataset } from '../../src/data/glyphs';
+import { byHalves } from '../../src/data/halves';
 
 /** Accuracy of 1-nearest-neighbour (squared Euclidean on raw pixels) over one episode's queries. */
 export function nearestNeighbourAccuracy(episode: Episode, width: number): number {
@@ -34,6 +37,8 @@ export function meanCi95(xs: number[]): { mean: number; ci95: number } {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({
     options: {
+      // icons: split validation/test are its two halves; classes with fewer than shots + queries images are skipped.
+      domain: { type: 'string', default: 'glyphs' },
       split: { type: 'string', default: 'test' },
       ways: { type: 'string', default: '5' },
       shots: { type: 'string', default: '1' },
@@ -44,11 +49,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     },
   });
   const [ways, shots, queries, episodes, seed] = [values.ways, values.shots, values.queries, values.episodes, values.seed].map(Number) as [number, number, number, number, number];
-  const dataset = await loadGlyphsFromDisk();
-  const sampler = createEpisodeSampler(dataset, values.split as SplitName, { ways, shots, queries, seed });
+  const domain = values.domain as DomainName;
+  const loaded: ImageDataset = await loadDomainFromDisk(domain);
+  const dataset = domain === 'icons' ? byHalves(loaded as GlyphDataset<IconIndex>) : loaded;
+  const sampler = createEpisodeSampler(dataset, values.split as SplitName, { ways, shots, queries, seed, smallClasses: domain === 'icons' ? 'skip' : 'error' });
   const accs = Array.from({ length: episodes }, () => nearestNeighbourAccuracy(sampler.next(), dataset.pixelsPerImage));
   const { mean, ci95 } = meanCi95(accs);
-  const result = { task: 'glyphs', method: 'nearest-neighbour-raw-pixels', split: values.split, ways, shots, queries, episodes, seed, metric: 'accuracy', mean, ci95 };
+  const result = { task: domain, method: 'nearest-neighbour-raw-pixels', split: values.split, ways, shots, queries, episodes, seed, metric: 'accuracy', mean, ci95 };
   if (values.json) console.log(JSON.stringify(result));
-  else console.log(`${ways}-way ${shots}-shot NN on raw pixels, ${values.split}, ${episodes} episodes × ${ways * queries} queries, seed ${seed}: ${(100 * mean).toFixed(2)}% ± ${(100 * ci95).toFixed(2)}%`);
+  else console.log(`${domain} ${ways}-way ${shots}-shot NN on raw pixels, ${values.split}, ${episodes} episodes × ${ways * queries} queries, seed ${seed}: ${(100 * mean).toFixed(2)}% ± ${(100 * ci95).toFixed(2)}%`);
 }

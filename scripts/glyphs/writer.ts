@@ -41,19 +41,20 @@ export function assemble(classes: BuiltClass[], faces: Face[], packages: GlyphPa
   return { pixels, index: { format: 'fewshot-glyphs/1', size: SIZE, images, seed, splits, packages, fonts, classes: out } };
 }
 
-/** JSON with one font or class per line: compact, yet diffs stay readable. */
-export function indexToJson(index: GlyphIndex): string {
-  const { packages, fonts, classes, ...head } = index;
+/** JSON with one list item (font, theme, class) per line: compact, yet diffs stay readable. */
+export function indexToJson(index: object, lists: readonly string[] = ['packages', 'fonts', 'classes']): string {
+  const entries = Object.entries(index);
   const list = (items: unknown[]): string => `[\n${items.map((x) => `    ${JSON.stringify(x)}`).join(',\n')}\n  ]`;
-  const headJson = Object.entries(head).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
-  return `{\n${[...headJson, `  "packages": ${list(packages)}`, `  "fonts": ${list(fonts)}`, `  "classes": ${list(classes)}`].join(',\n')}\n}\n`;
+  const headJson = entries.filter(([k]) => !lists.includes(k)).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+  const listJson = lists.map((k) => `  ${JSON.stringify(k)}: ${list((index as Record<string, unknown[]>)[k]!)}`);
+  return `{\n${[...headJson, ...listJson].join(',\n')}\n}\n`;
 }
 
 /** The committed files as bytes: gzip at a fixed level with no name or mtime, so equal inputs give equal bytes. */
-export function serialize(pixels: Uint8Array, index: GlyphIndex): Map<string, Buffer> {
+export function serialize(pixels: Uint8Array, index: object, lists?: readonly string[]): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
   files.set('pixels.u8.gz', gzipSync(pixels, { level: 9 }));
-  files.set('index.json', Buffer.from(indexToJson(index), 'utf8'));
+  files.set('index.json', Buffer.from(indexToJson(index, lists), 'utf8'));
   const sums = [...files].map(([name, bytes]) => `${createHash('sha256').update(bytes).digest('hex')}  ${name}\n`).join('');
   files.set('SHA256SUMS', Buffer.from(sums, 'utf8'));
   return files;

@@ -1,6 +1,6 @@
 import { innerLoopTensors } from '../engine/inner-loop';
 import { lossTensor } from '../engine/losses';
-import { adaptedNames } from '../engine/params';
+import { adaptedNames } from '../engine/adapted-params';
 import { embedEpisodes, headForward, tileParams } from './batched';
 import { lossOf, scaleLrs } from './maml';
 import { zeroWaysHead } from './models';

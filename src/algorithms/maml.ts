@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { innerLoopTensors } from '../engine/inner-loop';
 import { lossTensor } from '../engine/losses';
-import { adaptedNames } from '../engine/params';
+import { adaptedNames } from '../engine/adapted-params';
 import { denseForward, taskForward, tileParams } from './batched';
 import { hasConv, innerNames, zeroWaysHead } from './models';
 import { outerGrad, weightNames } from './outer-grad';

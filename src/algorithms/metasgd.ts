@@ -1,4 +1,4 @@
-import { adaptedNames } from '../engine/params';
+import { adaptedNames } from '../engine/adapted-params';
 import { batchedQueryLoss } from './maml';
 import { embedSize, hasConv } from './models';
 import { outerGrad } from './outer-grad';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { filmCut, filmNames, filmTail } from '../engine/film';
+import { filmTail } from '../engine/film';
+import { filmCut, filmNames } from '../engine/adapted-params';
 import { innerLoopTensors } from '../engine/inner-loop';
 import { lossTensor } from '../engine/losses';
 import { prototypeHead } from '../engine/prototype';

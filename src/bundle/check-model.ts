@@ -11,6 +11,13 @@ export function checkDefaults(spec: ModelSpec, shapes: SpecShapes, defaults: Ada
   if (defaults.headInit === 'learned' && shapes.outputs === 'ways') bad("units 'ways' needs headInit 'prototype' (a learned head has a fixed number of outputs)");
   if (defaults.scope === 'film' && (defaults.headInit !== 'prototype' || !spec.body.some((l) => l.kind === 'batchNorm'))) bad("scope 'film' needs a prototype head and a batchNorm layer in the body");
   if (defaults.scope === 'film' && defaults.lrMode !== 'scalar') bad("scope 'film' takes a scalar lr");
+  if (defaults.scope === 'late') {
+    if (defaults.headInit !== 'prototype') bad("scope 'late' needs a prototype head");
+    if (defaults.lrMode !== 'scalar') bad("scope 'late' takes a scalar lr");
+    const blocks = spec.body.filter((l) => l.kind === 'conv2d' || l.kind === 'dense').length;
+    if ((defaults.lateBlocks ?? 0) > blocks) bad(`scope 'late' with lateBlocks ${defaults.lateBlocks} needs as many conv2d/dense layers in the body (it has ${blocks})`);
+  }
+  if (defaults.guard === 'split' && defaults.scope !== 'film' && defaults.scope !== 'late') bad("guard 'split' is for the feature scopes 'film' and 'late'");
   if (defaults.unknownDistance !== undefined && defaults.headInit !== 'prototype') bad('unknownDistance needs a prototype head');
   if (spec.task === 'classification' && defaults.headInit === 'learned' && !defaults.labels) bad('a learned classification head needs defaults.labels, one per output');
   if (defaults.labels) {

@@ -1,3 +1,4 @@
+import { INNER_OPTIMIZERS } from '../spec/model-spec';
 import type { AdaptationDefaults, Provenance } from '../spec/model-spec';
 import { arr, int, num, obj, oneOf, opt, str } from './json-checks';
 import type { Json } from './json-checks';
@@ -16,15 +17,28 @@ export function parseDefaults(v: Json): AdaptationDefaults {
     maxExamples: int(l.maxExamples, 'defaults.limits.maxExamples', 1, 1e9),
   };
   const out: AdaptationDefaults = {
-    scope: oneOf(o.scope, 'defaults.scope', ['head', 'all', 'film']),
+    scope: oneOf(o.scope, 'defaults.scope', ['head', 'all', 'film', 'late']),
     steps: int(o.steps, 'defaults.steps', 0, 1e6),
     lr: num(o.lr, 'defaults.lr'),
     lrMode: oneOf(o.lrMode, 'defaults.lrMode', ['scalar', 'per-parameter']),
     headInit: oneOf(o.headInit, 'defaults.headInit', ['learned', 'prototype']),
     limits,
   };
+  if (o.optimizer !== undefined) out.optimizer = oneOf(o.optimizer, 'defaults.optimizer', [...INNER_OPTIMIZERS]);
+  if (o.lateBlocks !== undefined) out.lateBlocks = int(o.lateBlocks, 'defaults.lateBlocks', 1, 64);
+  if (o.guard !== undefined) out.guard = oneOf(o.guard, 'defaults.guard', ['split', 'off'] as const);
+  if (out.scope === 'late' && out.lateBlocks === undefined) throw new BundleError('bad_header', "defaults: scope 'late' needs lateBlocks");
   if (o.temperature !== undefined) out.temperature = num(o.temperature, 'defaults.temperature');
   if (o.unknownDistance !== undefined) out.unknownDistance = num(o.unknownDistance, 'defaults.unknownDistance');
+  if (o.unknownDistances !== undefined) {
+    out.unknownDistances = arr(o.unknownDistances, 'defaults.unknownDistances').map((e, i) => {
+      const r = obj(e, `defaults.unknownDistances[${i}]`);
+      const distance = num(r.distance, `defaults.unknownDistances[${i}].distance`);
+      if (!(distance > 0)) throw new BundleError('bad_header', `defaults.unknownDistances[${i}].distance must be > 0`);
+      return { shots: int(r.shots, `defaults.unknownDistances[${i}].shots`, 1, 1e6), distance };
+    });
+    if (!out.unknownDistances.every((e, i, a) => i === 0 || e.shots > a[i - 1]!.shots)) throw new BundleError('bad_header', 'defaults.unknownDistances must be sorted by increasing shots');
+  }
   if (out.temperature !== undefined && !(out.temperature > 0)) throw new BundleError('bad_header', 'defaults.temperature must be > 0');
   if (out.unknownDistance !== undefined && !(out.unknownDistance > 0)) throw new BundleError('bad_header', 'defaults.unknownDistance must be > 0');
   if (o.labels !== undefined) {

@@ -1,7 +1,7 @@
 import { createRng } from '../util/random';
 import type { Rng } from '../util/random';
 import { DataError } from './errors';
-import type { GlyphDataset } from './glyphs';
+import type { ImageDataset } from './glyphs';
 import type { SplitName } from './glyph-index';
 import { rotateQuarterInto } from './rotate';
 import { applyStyle, sampleStyle } from './style';
@@ -20,6 +20,11 @@ export interface EpisodeOptions {
    * gives the same classes and images with or without a style.
    */
   style?: 'none' | 'image' | 'episode';
+  /**
+   * Classes with fewer than shots + queries images: 'error' (default; every glyph class has 20) or
+   * 'skip' them (domains whose classes differ in size, such as icons: 8–20 themes per icon).
+   */
+  smallClasses?: 'error' | 'skip';
 }
 
 /** One side of an episode: N·K images [n, 784] row-major, their labels 0..N−1, and what each label is. */
@@ -55,17 +60,21 @@ function sampleDistinct(rng: Rng, n: number, k: number): number[] {
 }
 
 /** Creates a seeded N-way K-shot sampler over one split, with Q queries per class and balanced labels. */
-export function createEpisodeSampler(dataset: GlyphDataset, split: SplitName, options: EpisodeOptions): EpisodeSampler {
+export function createEpisodeSampler(dataset: ImageDataset, split: SplitName, options: EpisodeOptions): EpisodeSampler {
   const { ways, shots, queries, seed } = options;
-  const classes = dataset.split(split);
-  const turns = options.rotations ? 4 : 1;
-  const classCount = classes.length * turns;
-  const minCount = Math.min(...classes.map((c) => c.count));
   for (const [name, v] of Object.entries({ ways, shots, queries })) {
     if (!Number.isInteger(v) || v < (name === 'queries' ? 0 : 1)) throw new DataError('EPISODE_BAD_OPTIONS', `${name} must be a positive integer`);
   }
-  if (ways > classCount) throw new DataError('EPISODE_BAD_OPTIONS', `${ways} ways but split ${split} has ${classCount} classes`);
-  if (shots + queries > minCount) throw new DataError('EPISODE_BAD_OPTIONS', `shots + queries = ${shots + queries} exceeds the ${minCount} images of the smallest class`);
+  const all = dataset.split(split);
+  const classes = options.smallClasses === 'skip' ? all.filter((c) => c.count >= shots + queries) : all;
+  const turns = options.rotations ? 4 : 1;
+  const classCount = classes.length * turns;
+  const minCount = Math.min(...classes.map((c) => c.count));
+  if (ways > classCount) {
+    const note = classes.length < all.length ? ` with ≥ ${shots + queries} images (of ${all.length * turns})` : '';
+    throw new DataError('EPISODE_BAD_OPTIONS', `${ways} ways but split ${split} has ${classCount} classes${note}`);
+  }
+  if (shots + queries > minCount) throw new DataError('EPISODE_BAD_OPTIONS', `shots + queries = ${shots + queries} exceeds the ${minCount} images of the smallest class (smallClasses: 'skip' leaves such classes out)`);
   const rng = createRng(seed);
   const styleRng = createRng((seed ^ 0x5f3759df) >>> 0);
   const styleMode = options.style ?? 'none';

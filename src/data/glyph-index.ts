@@ -45,3 +45,48 @@ export interface GlyphIndex {
   fonts: GlyphFont[];
   classes: GlyphClass[];
 }
+
+/** An icon theme that drew instances: its name and the package directories it was read from. */
+export interface IconTheme {
+  name: string;
+  /** Directories under the package roots, e.g. usr/share/icons/Papirus. */
+  dirs: string[];
+  /** Indexes into IconIndex.packages, one per directory. */
+  packages: number[];
+}
+
+/** One icon class: a freedesktop icon name, with `count` images (one per theme, at most) from image `offset`. */
+export interface IconClass {
+  id: number;
+  /** The freedesktop icon name, e.g. edit-copy. */
+  name: string;
+  /** The icon context most themes file the name under (actions, places, …): the unit `splits` lists. */
+  context: string;
+  split: SplitName;
+  /** A fixed half of the classes for choosing settings ('validation') and the other for reporting ('test'). */
+  half: 'validation' | 'test';
+  offset: number;
+  count: number;
+  /** Index into IconIndex.themes per instance. */
+  sources: number[];
+  /** The drawing behind each instance, relative to its package root. */
+  files: string[];
+  /** Instances that came from a theme's monochrome `-symbolic` drawing. */
+  symbolic: number[];
+}
+
+/** The committed index of the icons domain (data/icons), same layout rules as GlyphIndex. */
+export interface IconIndex {
+  format: 'fewshot-icons/1';
+  size: number;
+  images: number;
+  seed: number;
+  /** Contexts per split. */
+  splits: Record<SplitName, string[]>;
+  packages: GlyphPackage[];
+  themes: IconTheme[];
+  classes: IconClass[];
+}
+
+/** Any committed image-domain index the loader reads. */
+export type DomainIndex = GlyphIndex | IconIndex;

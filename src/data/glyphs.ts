@@ -1,18 +1,21 @@
 import { DataError } from './errors';
-import type { GlyphClass, GlyphIndex, SplitName } from './glyph-index';
+import type { DomainIndex, GlyphIndex, SplitName } from './glyph-index';
 import { gunzip } from './gunzip';
 
-/** The glyphs dataset in memory: uint8 pixels plus the index, read as [0, 1] floats on demand. */
-export interface GlyphDataset {
-  readonly index: GlyphIndex;
+/**
+ * A committed image dataset in memory (glyphs, or another domain such as icons): uint8 pixels plus
+ * the index, read as [0, 1] floats on demand.
+ */
+export interface GlyphDataset<I extends DomainIndex = GlyphIndex> {
+  readonly index: I;
   /** Side of an image (28). */
   readonly size: number;
   /** Pixels per image (784). */
   readonly pixelsPerImage: number;
   readonly images: number;
   /** Classes of a split, in index order. */
-  split(name: SplitName): GlyphClass[];
-  /** Image i as size×size floats in [0, 1], ink = 1. */
+  split(name: SplitName): I['classes'][number][];
+  /** Image i as size×size floats in [0, 1], ink (object) = 1. */
   image(i: number): Float32Array;
   /** Writes image i as floats into out at position at (no allocation). */
   imageInto(i: number, out: Float32Array, at: number): void;
@@ -22,15 +25,23 @@ export interface GlyphDataset {
 
 const SPLITS: readonly SplitName[] = ['train', 'validation', 'test'];
 
-function checkIndex(index: GlyphIndex): void {
-  if (index.format !== 'fewshot-glyphs/1') throw new DataError('GLYPHS_BAD_INDEX', `unknown index format ${String(index.format)}`);
+/** Any dataset whatever its index: what the episode sampler and trainers take. */
+export type ImageDataset = GlyphDataset<DomainIndex>;
+
+const FORMATS: readonly string[] = ['fewshot-glyphs/1', 'fewshot-icons/1'];
+
+/** The unit a split is made of: a glyph class's script, an icon class's context. */
+const groupOf = (c: DomainIndex['classes'][number]): string => ('script' in c ? c.script : c.context);
+
+function checkIndex(index: DomainIndex): void {
+  if (!FORMATS.includes(index.format)) throw new DataError('GLYPHS_BAD_INDEX', `unknown index format ${String(index.format)}`);
   let next = 0;
   for (const c of index.classes) {
     if (c.offset !== next || c.count <= 0 || c.sources.length !== c.count) {
       throw new DataError('GLYPHS_BAD_INDEX', `class ${c.id} does not continue at image ${next}`);
     }
-    if (!index.splits[c.split]?.includes(c.script)) {
-      throw new DataError('GLYPHS_BAD_INDEX', `class ${c.id} (${c.script}) is not in its split ${c.split}`);
+    if (!index.splits[c.split]?.includes(groupOf(c))) {
+      throw new DataError('GLYPHS_BAD_INDEX', `class ${c.id} (${groupOf(c)}) is not in its split ${c.split}`);
     }
     next += c.count;
   }
@@ -38,13 +49,14 @@ function checkIndex(index: GlyphIndex): void {
 }
 
 /** Builds a dataset from already decompressed pixels; checks that they match the index. */
-export function glyphDatasetFrom(pixels: Uint8Array, index: GlyphIndex): GlyphDataset {
+export function glyphDatasetFrom<I extends DomainIndex = GlyphIndex>(pixels: Uint8Array, index: I): GlyphDataset<I> {
   checkIndex(index);
   const area = index.size * index.size;
   if (pixels.length !== index.images * area) {
     throw new DataError('GLYPHS_BAD_PIXELS', `expected ${index.images * area} pixel bytes, got ${pixels.length}`);
   }
-  const bySplit = new Map(SPLITS.map((s) => [s, index.classes.filter((c) => c.split === s)]));
+  const classes: I['classes'][number][] = index.classes;
+  const bySplit = new Map(SPLITS.map((s) => [s, classes.filter((c) => c.split === s)]));
   const check = (i: number): void => {
     if (!Number.isInteger(i) || i < 0 || i >= index.images) throw new RangeError(`image ${i} out of range [0, ${index.images})`);
   };
@@ -75,8 +87,8 @@ export function glyphDatasetFrom(pixels: Uint8Array, index: GlyphIndex): GlyphDa
   };
 }
 
-/** Loads the dataset from the bytes of pixels.u8.gz and the parsed index.json (Node, workerd, browser). */
-export async function loadGlyphs(pixelsGz: Uint8Array | ArrayBuffer, index: GlyphIndex): Promise<GlyphDataset> {
+/** Loads a dataset from the bytes of pixels.u8.gz and the parsed index.json (Node, workerd, browser). */
+export async function loadGlyphs<I extends DomainIndex = GlyphIndex>(pixelsGz: Uint8Array | ArrayBuffer, index: I): Promise<GlyphDataset<I>> {
   let pixels: Uint8Array;
   try {
     pixels = await gunzip(pixelsGz);

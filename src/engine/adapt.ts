@@ -5,6 +5,8 @@ import { isLinearHead, runFast, runFused } from './linear-paths';
 import { targetsOf } from './prepared';
 import { resolveOptions, validateSupport } from './validate';
 import type { Head } from '../head/head';
+import type { GuardReport } from './guard-report';
+import type { InnerOptimizer } from '../spec/model-spec';
 import type { Model } from './model';
 import type { PathResult, Prepared } from './prepared';
 import type { SupportSet } from './validate';
@@ -14,6 +16,8 @@ export type AdaptPath = 'autodiff' | 'fast' | 'fused';
 export interface AdaptOptions {
   steps?: number;
   lr?: number;
+  /** The update rule; the bundle's `defaults.optimizer` (else 'sgd') when absent. */
+  optimizer?: InnerOptimizer;
   /** 'auto' (default): fused if a kernel is registered and the head is linear, else fast if linear, else autodiff. */
   path?: 'auto' | AdaptPath;
 }
@@ -22,26 +26,44 @@ export interface AdaptResult {
   head: Head;
   steps: number;
   lr: number;
+  optimizer: InnerOptimizer;
   loss: { before: number; after: number };
   path: AdaptPath;
+  /** Steps actually taken: fewer than `steps` (0) when the guard kept the model as it was. */
+  stepsUsed: number;
+  guard?: GuardReport;
 }
 
-function choosePath(model: Model, wanted: unknown): AdaptPath {
-  const linear = isLinearHead(model);
+function choosePath(model: Model, wanted: unknown, optimizer: InnerOptimizer): AdaptPath {
+  // The fast and fused paths are SGD on a linear head; every other rule takes the one autodiff loop.
+  const linear = isLinearHead(model) && optimizer === 'sgd';
   const fused = linear && linearHeadKernel() !== undefined;
   if (wanted === undefined || wanted === 'auto') return fused ? 'fused' : linear ? 'fast' : 'autodiff';
   if (wanted === 'autodiff') return 'autodiff';
   if ((wanted === 'fast' && linear) || (wanted === 'fused' && fused)) return wanted;
-  const why = wanted === 'fast' || wanted === 'fused' ? (linear ? 'no fused kernel is registered' : 'the head is not one dense layer adapted alone') : 'unknown path';
+  const why =
+    wanted === 'fast' || wanted === 'fused'
+      ? linear
+        ? 'no fused kernel is registered'
+        : optimizer !== 'sgd'
+          ? `it runs SGD only, not ${optimizer}`
+          : 'the head is not one dense layer adapted alone'
+      : 'unknown path';
   throw new EngineError('path_unavailable', `path ${JSON.stringify(wanted)} is not available: ${why}`);
 }
 
 function prepare(model: Model, support: SupportSet, opts: AdaptOptions): Prepared {
-  const { steps, lr } = resolveOptions(model.defaults, opts);
+  const { steps, lr, optimizer } = resolveOptions(model.defaults, opts);
   const s = validateSupport(support, model.spec.task, model.inputSize, model.defaults);
   const k = s.labelIdx ? s.headLabels.length : model.outputSize!;
   if (!s.labelIdx && k !== 1) throw new EngineError('label_kind', `this regression model has ${k} outputs; a support set gives one target per input`);
-  return { support: s, loss: s.labelIdx ? 'softmax-ce' : 'mse', k, y: targetsOf(s, k), steps, lr };
+  return { support: s, loss: s.labelIdx ? 'softmax-ce' : 'mse', k, y: targetsOf(s, k), steps, lr, optimizer };
+}
+
+function fewestPerClass(labelIdx: Int32Array | number[]): number {
+  const counts = new Map<number, number>();
+  for (const c of labelIdx) counts.set(c, (counts.get(c) ?? 0) + 1);
+  return Math.min(...counts.values());
 }
 
 function checkFinite(r: PathResult): void {
@@ -55,9 +77,12 @@ function checkFinite(r: PathResult): void {
  */
 export function adapt(model: Model, support: SupportSet, opts: AdaptOptions = {}): AdaptResult {
   const p = prepare(model, support, opts);
-  const path = choosePath(model, opts.path);
+  const path = choosePath(model, opts.path, p.optimizer);
   const r = path === 'fused' ? runFused(model, p, linearHeadKernel()!) : path === 'fast' ? runFast(model, p) : runAutodiff(model, p);
   checkFinite(r);
   const head: Head = { modelId: model.id, task: model.spec.task, labels: p.support.headLabels, scope: model.defaults.scope, params: r.params };
-  return { head, steps: p.steps, lr: p.lr, loss: { before: r.lossBefore, after: r.lossAfter }, path };
+  if (model.defaults.unknownDistances?.length && p.support.labelIdx) head.shots = fewestPerClass(p.support.labelIdx);
+  const out: AdaptResult = { head, steps: p.steps, lr: p.lr, optimizer: p.optimizer, loss: { before: r.lossBefore, after: r.lossAfter }, path, stepsUsed: r.stepsUsed ?? p.steps };
+  if (r.guard) out.guard = r.guard;
+  return out;
 }

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { runFilm } from './film-path';
+import { runFeatures } from './feature-path';
 import { innerLoop } from './inner-loop';
 import { applyLayers } from './layers';
 import { resolveLrs } from './lrs';
-import { adaptedNames, paramName } from './params';
+import { paramName } from './params';
+import { adaptedNames } from './adapted-params';
 import { uploadSupport } from './prepared';
 import { prototypeHead } from './prototype';
 import type { ForwardFn } from './inner-loop';
@@ -26,7 +27,7 @@ function prototypeInit(model: Model, emb: tf.Tensor, y: tf.Tensor2D): ParamMap {
  */
 export function runAutodiff(model: Model, p: Prepared): PathResult {
   const scope = model.defaults.scope;
-  if (scope === 'film') return runFilm(model, p);
+  if (scope === 'film' || scope === 'late') return runFeatures(model, p);
   const names = adaptedNames(model.spec, scope);
   const setup = tf.tidy(() => {
     const { x, y } = uploadSupport(p, model.inputSize);
@@ -40,7 +41,7 @@ export function runAutodiff(model: Model, p: Prepared): PathResult {
   const lrTensors = lrs.kind === 'scalar' ? undefined : Object.fromEntries(names.map((n) => [n, tf.tensor(lrs.lrs[n]!, shapes[n])]));
   const forward: ForwardFn = scope === 'head' ? (ps, e) => model.forwardHead(ps, e) : (ps, x) => model.forward(ps, x);
   try {
-    const r = innerLoop(forward, params, names, setup.input, setup.y, p.steps, lrTensors ?? p.lr, p.loss);
+    const r = innerLoop(forward, params, names, setup.input, setup.y, p.steps, lrTensors ?? p.lr, p.loss, { optimizer: p.optimizer });
     return { params: r.params, lossBefore: r.lossBefore, lossAfter: r.lossAfter };
   } finally {
     tf.dispose([setup.input, setup.y, ...Object.values(setup.init), ...Object.values(lrTensors ?? {})]);

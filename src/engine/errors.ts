@@ -10,6 +10,7 @@ export type EngineErrorCode =
   | 'label_kind'
   | 'steps_out_of_range'
   | 'lr_out_of_range'
+  | 'optimizer_unknown'
   | 'path_unavailable'
   | 'head_mismatch';
 

@@ -1,32 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ModelError } from './errors';
 import './zero-grads';
 import { applyLayer } from './layers';
-import { paramName, trainableParams } from './params';
+import { filmCut } from './adapted-params';
+import { paramName } from './params';
 import type { ModelSpec } from '../spec/model-spec';
 import type { ParamLookup } from './layers';
-
-/**
- * Scope 'film': feature adaptation at the last block. The body's last batch norm is split into its
- * normalisation (frozen, run once over the support set) and its affine γ·ẑ + β, which the inner loop
- * adapts per user — FiLM: one scale and one shift per channel. γ and β start at the meta-trained
- * values, so step 0 is exactly the unadapted model and its prototype head the nearest-centroid
- * classifier. The steps lower the support set's 'centroid-ratio' loss (src/engine/losses.ts): its
- * classes drawn tighter and further apart in the user's own style. The head is the prototype head of
- * the adapted support features (not stepped).
- */
-export function filmCut(spec: ModelSpec): number {
-  let i = spec.body.length - 1;
-  while (i >= 0 && spec.body[i]!.kind !== 'batchNorm') i--;
-  if (i < 0) throw new ModelError("scope 'film' needs a batchNorm layer in the body");
-  return i;
-}
-
-/** The params scope 'film' steps: the last batch norm's γ and β, and the head layers' before the prototype layer. */
-export function filmNames(spec: ModelSpec): string[] {
-  const bn = spec.body[filmCut(spec)]!;
-  return [paramName('body', bn, 'gamma'), paramName('body', bn, 'beta'), ...spec.head.slice(0, -1).flatMap((l) => trainableParams(l).map((p) => paramName('head', l, p)))];
-}
 
 /**
  * 2×2/2 'valid' max pool as a max over the window axes of a reshape: the same values as tf.maxPool,

@@ -6,13 +6,16 @@ import * as tf from '@tensorflow/tfjs-core';
  * mean squared distance of each example to its class centroid over the mean squared distance
  * between centroids — scale-free, so a step cannot lower it by inflating every feature, and zero
  * with one example per class (1-shot: nothing to fit, the steps leave the model as it is).
+ * 'proto-ce' (scope 'late'): `out` are features, and the loss is the cross-entropy of the
+ * nearest-centroid classifier whose prototypes are the class means of those same features.
  */
-export type LossKind = 'softmax-ce' | 'mse' | 'centroid-ratio';
+export type LossKind = 'softmax-ce' | 'mse' | 'centroid-ratio' | 'proto-ce';
 
 /** The loss as a differentiable scalar: CE = mean_i −Σ_c y·log softmax(out); MSE = mean over every element. */
 export function lossTensor(kind: LossKind, out: tf.Tensor, y: tf.Tensor): tf.Scalar {
   return tf.tidy(() => {
     if (kind === 'centroid-ratio') return centroidRatio(out as tf.Tensor2D, y as tf.Tensor2D);
+    if (kind === 'proto-ce') return protoCe(out as tf.Tensor2D, y as tf.Tensor2D, out as tf.Tensor2D, y as tf.Tensor2D);
     return kind === 'softmax-ce' ? tf.neg(tf.mean(tf.sum(tf.mul(y, tf.logSoftmax(out)), -1))) : tf.mean(tf.squaredDifference(out, y));
   }) as tf.Scalar;
 }
@@ -31,6 +34,22 @@ function centroidRatio(f: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar {
   // Σ_{a,b} ‖c_a − c_b‖² = 2k·Σ‖c‖² − 2‖Σc‖², over the k(k − 1) ordered pairs.
   const between = tf.div(tf.sub(tf.mul(2 * k, tf.sum(sq)), tf.mul(2, tf.sum(tf.square(tf.sum(centroids, 0))))), k * (k - 1));
   return tf.div(within, tf.add(between, 1e-12)) as tf.Scalar;
+}
+
+/** Class means of features f [n, d] under one-hot y [n, k]: [k, d]. */
+export function classMeans(f: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D {
+  return tf.div(tf.matMul(y, f, true, false), tf.expandDims(tf.sum(y, 0), 1));
+}
+
+/** Nearest-centroid logits −‖f − p_c‖² of features f [n, d] against prototypes p [k, d]. */
+export function protoLogits(f: tf.Tensor2D, protos: tf.Tensor2D): tf.Tensor2D {
+  const cross = tf.mul(tf.matMul(f, protos, false, true), 2);
+  return tf.sub(tf.sub(cross, tf.expandDims(tf.sum(tf.square(protos), 1), 0)), tf.expandDims(tf.sum(tf.square(f), 1), 1));
+}
+
+/** Cross-entropy of queries (fq, yq) against the prototypes of (fs, ys): 'proto-ce' when both are the support set. */
+export function protoCe(fs: tf.Tensor2D, ys: tf.Tensor2D, fq: tf.Tensor2D, yq: tf.Tensor2D): tf.Scalar {
+  return tf.neg(tf.mean(tf.sum(tf.mul(yq, tf.logSoftmax(protoLogits(fq, classMeans(fs, ys)))), -1))) as tf.Scalar;
 }
 
 /** The same losses in float64 JS from read-back outputs [n, k] (fast and fused paths report these). */

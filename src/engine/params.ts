@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { filmNames } from './film';
-import type { AdaptScope, Layer, ModelSpec } from '../spec/model-spec';
+import type { Layer, ModelSpec } from '../spec/model-spec';
 
 /** Tensors by full name `<part>/<layer>/<param>`. */
 export type ParamMap = Record<string, tf.Tensor>;
@@ -33,13 +32,6 @@ export function paramName(part: Part, layer: Layer, param: string): string {
 /** Trainable param names of a part, in spec order. */
 export function partTrainableNames(spec: ModelSpec, part: Part): string[] {
   return spec[part].flatMap((l) => trainableParams(l).map((p) => paramName(part, l, p)));
-}
-
-/** The params a head may carry: the head's (ANIL), all trainable ones (MAML), or FiLM's γ, β and the head's. */
-export function adaptedNames(spec: ModelSpec, scope: AdaptScope): string[] {
-  const head = partTrainableNames(spec, 'head');
-  if (scope === 'film') return [...new Set([...filmNames(spec), ...head])];
-  return scope === 'head' ? head : [...partTrainableNames(spec, 'body'), ...head];
 }
 
 /** Product of a shape's dims. */

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { EngineError } from './errors';
-import { adaptedNames } from './params';
+import { adaptedNames } from './adapted-params';
 import { checkInputs } from './validate';
 import type { Head } from '../head/head';
+import type { AdaptationDefaults } from '../spec/model-spec';
 import type { Model } from './model';
 import type { ParamMap } from './params';
 
@@ -69,6 +70,13 @@ function nearestDistances(norms: ArrayLike<number>, logits: Float32Array, k: num
   });
 }
 
+/** The "none of these" distance for a head adapted on `shots` examples per class (model defaults). */
+export function unknownThreshold(d: AdaptationDefaults, shots: number | undefined): number | undefined {
+  const table = d.unknownDistances;
+  if (shots === undefined || !table?.length) return d.unknownDistance;
+  return (table.filter((e) => e.shots <= shots).at(-1) ?? table[0]!).distance;
+}
+
 /**
  * Predicts with an adapted head: calibrated probabilities per label (classification; with a prototype
  * head also the nearest-prototype distance and "none of these") or values (regression).
@@ -79,7 +87,7 @@ export function predict(model: Model, head: Head, inputs: number[][], opts: Pred
   const n = inputs.length;
   if (n === 0) return [];
   const prototype = model.spec.task === 'classification' && model.defaults.headInit === 'prototype';
-  const threshold = opts.unknownDistance ?? model.defaults.unknownDistance;
+  const threshold = opts.unknownDistance ?? unknownThreshold(model.defaults, head.shots);
   const { out, distances } = tf.tidy(() => {
     const over: ParamMap = {};
     for (const [name, t] of Object.entries(head.params)) over[name] = tf.tensor(t.data, t.shape, 'float32');

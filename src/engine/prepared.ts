@@ -1,18 +1,21 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { InnerOptimizer } from '../spec/model-spec';
+import type { GuardReport } from './guard-report';
 import type { LossKind } from './losses';
 import type { ResolvedSupport } from './validate';
 
 /** A validated request in the form every path consumes. */
 export interface Prepared {
   support: ResolvedSupport;
-  /** The support set's own loss (the film scope's steps use 'centroid-ratio' instead). */
-  loss: Exclude<LossKind, 'centroid-ratio'>;
+  /** The support set's own loss (the feature scopes' steps use their own: src/engine/feature-scope.ts). */
+  loss: Exclude<LossKind, 'centroid-ratio' | 'proto-ce'>;
   /** Outputs of the adapted head. */
   k: number;
   /** One-hot labels or targets [n, k]. */
   y: Float32Array;
   steps: number;
   lr: number;
+  optimizer: InnerOptimizer;
 }
 
 /** What a path returns: the adapted params (read back) and the loss before and after. */
@@ -20,6 +23,9 @@ export interface PathResult {
   params: Record<string, { shape: number[]; data: Float32Array }>;
   lossBefore: number;
   lossAfter: number;
+  /** Steps actually taken, when a guard may have refused them (feature scopes). */
+  stepsUsed?: number;
+  guard?: GuardReport;
 }
 
 /** Builds the target block: one-hot rows for classification, the targets for regression. */

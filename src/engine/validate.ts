@@ -1,5 +1,6 @@
 import { EngineError } from './errors';
-import type { AdaptationDefaults, TaskKind } from '../spec/model-spec';
+import { INNER_OPTIMIZERS } from '../spec/model-spec';
+import type { AdaptationDefaults, InnerOptimizer, TaskKind } from '../spec/model-spec';
 
 /** A support set as the API and CLI receive it: one flattened input and one label per example. */
 export interface SupportSet {
@@ -39,7 +40,7 @@ export function checkInputs(inputs: unknown, inputSize: number): Float32Array {
 }
 
 /** Resolves steps and lr against the model's defaults and limits. */
-export function resolveOptions(defaults: AdaptationDefaults, opts: { steps?: unknown; lr?: unknown }): { steps: number; lr: number } {
+export function resolveOptions(defaults: AdaptationDefaults, opts: { steps?: unknown; lr?: unknown; optimizer?: unknown }): { steps: number; lr: number; optimizer: InnerOptimizer } {
   const { limits } = defaults;
   const steps = opts.steps ?? defaults.steps;
   const lr = opts.lr ?? defaults.lr;
@@ -49,7 +50,11 @@ export function resolveOptions(defaults: AdaptationDefaults, opts: { steps?: unk
   if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < limits.minLr || lr > limits.maxLr) {
     throw new EngineError('lr_out_of_range', `lr must be in [${limits.minLr}, ${limits.maxLr}], got ${String(lr)}`);
   }
-  return { steps, lr };
+  const optimizer = opts.optimizer ?? defaults.optimizer ?? 'sgd';
+  if (!INNER_OPTIMIZERS.includes(optimizer as InnerOptimizer)) {
+    throw new EngineError('optimizer_unknown', `optimizer must be one of ${INNER_OPTIMIZERS.join(', ')}, got ${JSON.stringify(optimizer)}`);
+  }
+  return { steps, lr, optimizer: optimizer as InnerOptimizer };
 }
 
 const kindOf = (v: unknown): string => (typeof v === 'number' ? 'number' : typeof v === 'string' ? 'string' : typeof v);

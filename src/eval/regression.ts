@@ -4,7 +4,7 @@ import { EngineError } from '../engine/errors';
 import { innerStep } from '../engine/inner-loop';
 import { lossTensor } from '../engine/losses';
 import { resolveLrs } from '../engine/lrs';
-import { adaptedNames } from '../engine/params';
+import { adaptedNames } from '../engine/adapted-params';
 import { predict } from '../engine/predict';
 import type { Model } from '../engine/model';
 import type { ParamMap } from '../engine/params';

@@ -31,7 +31,8 @@ async function digest(bytes: Uint8Array): Promise<Uint8Array> {
 export async function encodeHead(head: Head): Promise<Uint8Array> {
   const entries = Object.entries(head.params);
   const tensors = entries.map(([name, t]) => ({ name, shape: [...t.shape] }));
-  const meta = new TextEncoder().encode(JSON.stringify({ modelId: head.modelId, task: head.task, labels: head.labels, scope: head.scope, tensors }));
+  const shots = head.shots === undefined ? {} : { shots: head.shots };
+  const meta = new TextEncoder().encode(JSON.stringify({ modelId: head.modelId, task: head.task, labels: head.labels, scope: head.scope, ...shots, tensors }));
   const payloadAt = align16(HEADER + meta.length);
   const floats = entries.reduce((s, [, t]) => s + t.data.length, 0);
   const body = payloadAt + floats * 4;

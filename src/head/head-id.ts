@@ -2,6 +2,8 @@
 export interface HeadIdOptions {
   steps: number;
   lr: number;
+  /** The update rule; SGD (the default) is left out of the text, so heads adapted before it existed keep their ids. */
+  optimizer?: string;
 }
 
 const toF32 = (v: unknown): unknown => (typeof v === 'number' ? Math.fround(v) : v);
@@ -13,7 +15,8 @@ const toF32 = (v: unknown): unknown => (typeof v === 'number' ? Math.fround(v) :
  */
 export function canonicalRequest(modelId: string, support: { inputs: unknown; labels: unknown }, opts: HeadIdOptions): string {
   const inputs = Array.isArray(support.inputs) ? support.inputs.map((row: unknown) => (Array.isArray(row) ? row.map(toF32) : row)) : support.inputs;
-  return JSON.stringify({ v: 1, model: modelId, inputs, labels: support.labels, steps: opts.steps, lr: opts.lr });
+  const rule = opts.optimizer !== undefined && opts.optimizer !== 'sgd' ? { optimizer: opts.optimizer } : {};
+  return JSON.stringify({ v: 1, model: modelId, inputs, labels: support.labels, steps: opts.steps, lr: opts.lr, ...rule });
 }
 
 /** Content address of an adapted head: hex SHA-256 over (model id, canonical support set, options). */

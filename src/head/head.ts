@@ -11,6 +11,11 @@ export interface Head {
   labels: (string | number)[];
   scope: AdaptScope;
   params: Record<string, NamedTensor>;
+  /**
+   * Fewest support examples of any class, recorded when the model's "none of these" distance depends
+   * on the shot count (defaults.unknownDistances); absent in older heads.
+   */
+  shots?: number;
 }
 
 export type HeadErrorCode = 'truncated' | 'bad_magic' | 'bad_version' | 'checksum' | 'bad_meta' | 'bad_payload' | 'bad_json';

@@ -12,6 +12,7 @@ export interface HeadJson {
   task: Head['task'];
   labels: (string | number)[];
   scope: Head['scope'];
+  shots?: number;
   params: Record<string, { shape: number[]; data: number[] }>;
 }
 
@@ -20,7 +21,7 @@ export function headToJson(head: Head, headId?: string): HeadJson {
   const params: HeadJson['params'] = {};
   for (const [name, t] of Object.entries(head.params)) params[name] = { shape: [...t.shape], data: Array.from(t.data) };
   const base = { format: 'fewshot-head' as const, version: 1 as const };
-  const meta = { modelId: head.modelId, task: head.task, labels: [...head.labels], scope: head.scope, params };
+  const meta = { modelId: head.modelId, task: head.task, labels: [...head.labels], scope: head.scope, ...(head.shots === undefined ? {} : { shots: head.shots }), params };
   return headId === undefined ? { ...base, ...meta } : { ...base, headId, ...meta };
 }
 

@@ -12,9 +12,12 @@ export function checkHeadMeta(raw: unknown, code: HeadErrorCode): Omit<Head, 'pa
   const o = raw as Record<string, unknown>;
   if (typeof o.modelId !== 'string' || o.modelId.length === 0) fail('modelId must be a non-empty string');
   if (o.task !== 'classification' && o.task !== 'regression') fail(`unknown task ${JSON.stringify(o.task)}`);
-  if (o.scope !== 'head' && o.scope !== 'all' && o.scope !== 'film') fail(`unknown scope ${JSON.stringify(o.scope)}`);
+  if (o.scope !== 'head' && o.scope !== 'all' && o.scope !== 'film' && o.scope !== 'late') fail(`unknown scope ${JSON.stringify(o.scope)}`);
   if (!Array.isArray(o.labels) || !o.labels.every(isLabel)) fail('labels must be an array of strings or finite numbers');
-  return { modelId: o.modelId as string, task: o.task as Head['task'], scope: o.scope as Head['scope'], labels: [...(o.labels as (string | number)[])] };
+  if (o.shots !== undefined && !(Number.isSafeInteger(o.shots) && (o.shots as number) >= 1)) fail('shots must be a positive integer');
+  const meta: Omit<Head, 'params'> = { modelId: o.modelId as string, task: o.task as Head['task'], scope: o.scope as Head['scope'], labels: [...(o.labels as (string | number)[])] };
+  if (o.shots !== undefined) meta.shots = o.shots as number;
+  return meta;
 }
 
 /** Checks a tensor shape: an array of non-negative safe integers; returns its element count. */

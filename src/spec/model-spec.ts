@@ -74,9 +74,21 @@ export interface ModelSpec {
 
 /**
  * Which parameters the inner loop adapts: the head only (ANIL), everything (MAML), or 'film': the
- * last body batch norm's scale and shift (feature adaptation, src/engine/film.ts) under a prototype head.
+ * last body batch norm's scale and shift (feature adaptation, src/engine/film.ts) under a prototype head,
+ * or 'late': every weight of the body's last `lateBlocks` blocks (src/engine/late.ts) under a prototype head.
  */
-export type AdaptScope = 'head' | 'all' | 'film';
+export type AdaptScope = 'head' | 'all' | 'film' | 'late';
+
+/**
+ * The guard of the feature scopes (src/engine/guard.ts): 'split' adapts only when adapting on part of
+ * the support set lowers the loss on the held-out rest; 'off' always takes the steps.
+ */
+export type AdaptGuard = 'split' | 'off';
+
+/** The inner loop's update rule (src/engine/optimizers.ts): SGD, SGD with momentum, or Adam, as torch.optim. */
+export type InnerOptimizer = 'sgd' | 'momentum' | 'adam';
+
+export const INNER_OPTIMIZERS: readonly InnerOptimizer[] = ['sgd', 'momentum', 'adam'];
 
 /** How the head is initialised before the inner loop. */
 export type HeadInit = 'learned' | 'prototype';
@@ -99,6 +111,12 @@ export interface AdaptationDefaults {
   lr: number;
   lrMode: LrMode;
   headInit: HeadInit;
+  /** The request-time update rule; 'sgd' when absent. */
+  optimizer?: InnerOptimizer;
+  /** Scope 'late': how many blocks from the end of the body the steps fine-tune. */
+  lateBlocks?: number;
+  /** Feature scopes: whether a request checks that the steps help before keeping them; 'off' when absent. */
+  guard?: AdaptGuard;
   limits: AdaptLimits;
   /** Label names of a learned (fixed-class) head, in output order. Absent for prototype heads. */
   labels?: (string | number)[];
@@ -109,6 +127,12 @@ export interface AdaptationDefaults {
    * "none of these" (predict's `unknown`); fitted on validation episodes. Absent: never unknown.
    */
   unknownDistance?: number;
+  /**
+   * The "none of these" distance by shot count, fitted per count so that real queries are rejected at
+   * the same small rate however few examples a user gave: a head adapted on K examples per class
+   * takes the entry with the largest `shots` ≤ K. Heads that do not record K use `unknownDistance`.
+   */
+  unknownDistances?: { shots: number; distance: number }[];
 }
 
 export interface Provenance {

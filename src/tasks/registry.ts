@@ -14,7 +14,7 @@ export interface TaskOptions {
   queries: number;
   /** Classes per episode (glyphs). */
   ways?: number;
-  /** Required for glyphs (load it with src/cli/glyphs-data.ts in Node). */
+  /** Required for glyphs (load it with cli/glyphs-data.ts in Node). */
   dataset?: GlyphDataset;
   /** Sinusoid test protocol: evenly spaced query points on the test split (default 100). */
   testQueries?: number;

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { batchedQueryLoss, createMaml } from '../../src/algorithms/maml';
 import { initTensors, sineSpec } from '../../src/algorithms/models';
-import { adaptedNames } from '../../src/engine/params';
+import { adaptedNames } from '../../src/engine/adapted-params';
 import { toBatch } from '../../src/tasks/batch';
 import { createSinusoidSource } from '../../src/tasks/sinusoid';
 import { directionalCheck } from '../engine/grad-check';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { base64ToBytes, bytesToBase64 } from '../../src/browser/base64';
+import { base64ToBytes, bytesToBase64 } from '../../browser/base64';
 
 describe('base64 (heads through JSON)', () => {
   it('matches Node’s encoder and round-trips, including inputs longer than one chunk', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { rasterizeStrokes } from '../../src/browser/strokes';
+import { rasterizeStrokes } from '../../browser/strokes';
 import { shape } from '../browser/shapes';
-import type { Stroke } from '../../src/browser/strokes';
+import type { Stroke } from '../../browser/strokes';
 
 const at = (img: Float32Array, r: number, c: number): number => img[r * 28 + c]!;
 const rowInk = (img: Float32Array, r: number): number => Array.from({ length: 28 }, (_, c) => at(img, r, c)).reduce((a, b) => a + b, 0);

@@ -8,10 +8,10 @@ import { adapt, createModel, predict } from '../../src/engine/index';
 import { supportOf } from '../../src/examples/batch';
 import { ExamplesError } from '../../src/examples/ledger';
 import { headIdFor } from '../../src/head/index';
-import { userExamples } from '../../src/browser/user-examples';
+import { userExamples } from '../../browser/user-examples';
 import { useWasm } from '../engine/backends';
 import { examplesFor } from '../helpers/example-sets';
-import type { ExamplesEntry, ExamplesRecords } from '../../src/browser/examples-store';
+import type { ExamplesEntry, ExamplesRecords } from '../../browser/examples-store';
 import type { Model } from '../../src/engine/index';
 
 /** IndexedDB's semantics, minus IndexedDB: values are structured clones; an update is one step. */

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rasterizeStrokes } from '../../src/browser/strokes';
+import { rasterizeStrokes } from '../../browser/strokes';
 import { openHarness } from './harness';
 import { shape } from './shapes';
 import { API_KEY, buildProductionWorker, serveWorker } from './worker-server';
@@ -11,7 +11,7 @@ import type { Harness } from './harness';
 import type { ShapeName } from './shapes';
 import type { WorkerServer } from './worker-server';
 
-type Fewshot = typeof import('../../src/browser/index');
+type Fewshot = typeof import('../../browser/index');
 type Scores = { label: string; scores: Record<string, number> }[];
 type Runtime = Awaited<ReturnType<Fewshot['createRuntime']>>;
 interface Synced {

@@ -9,7 +9,7 @@ import { loadDemo, openHarness } from './harness';
 import type { Model } from '../../src/engine/index';
 import type { Harness } from './harness';
 
-type Fewshot = typeof import('../../src/browser/index');
+type Fewshot = typeof import('../../browser/index');
 
 let h: Harness;
 let model: Model;

@@ -4,7 +4,7 @@ import { initNodeBackend } from '../../wasm/node';
 import { decodeBundle } from '../../src/bundle/index';
 import { adapt, createModel, predict } from '../../src/engine/index';
 import { decodeHead, encodeHead, headIdFor } from '../../src/head/index';
-import { rasterizeStrokes } from '../../src/browser/strokes';
+import { rasterizeStrokes } from '../../browser/strokes';
 import { glyphEpisodes } from './glyph-episodes';
 import { loadDemo, openHarness } from './harness';
 import { shape } from './shapes';
@@ -12,7 +12,7 @@ import type { Model, Prediction } from '../../src/engine/index';
 import type { Harness } from './harness';
 import type { ShapeName } from './shapes';
 
-type Fewshot = typeof import('../../src/browser/index');
+type Fewshot = typeof import('../../browser/index');
 type Runtime = Awaited<ReturnType<Fewshot['createRuntime']>>;
 interface PageGlobals {
   fewshot: Fewshot;

@@ -1,5 +1,5 @@
 import { createRng } from '../../src/util/random';
-import type { Stroke } from '../../src/browser/index';
+import type { Stroke } from '../../browser/index';
 
 export type ShapeName = 'circle' | 'bar' | 'cross' | 'vee' | 'square';
 

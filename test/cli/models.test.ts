@@ -4,10 +4,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runModels } from '../../src/cli/models-command';
+import { runModels } from '../../cli/models-command';
 import { DirR2 } from '../../node/dir-r2';
 import { readBundleHeader } from '../../src/bundle/index';
-import type { RunResult } from '../../src/cli/models/wrangler-r2';
+import type { RunResult } from '../../cli/models/wrangler-r2';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixture = (n: string) => join(root, 'test', 'fixtures', n);

@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import { run } from '../../src/cli/run';
+import { run } from '../../cli/run';
 
 /** Runs `fewshot ...argv` in this process (no tsx start-up); returns the exit code and what it printed. */
 export async function fewshotInProcess(...argv: string[]): Promise<{ code: number; out: string; err: string }> {

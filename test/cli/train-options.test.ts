@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/bundle/cli-io';
-import { resolveTrainOptions } from '../../src/cli/train/options';
-import { createProgress, progressLine } from '../../src/cli/train/progress';
-import { iterationSeed } from '../../src/cli/train/setup';
-import { divergedNote } from '../../src/cli/train-command';
+import { UsageError } from '../../cli/bundle/cli-io';
+import { resolveTrainOptions } from '../../cli/train/options';
+import { createProgress, progressLine } from '../../cli/train/progress';
+import { iterationSeed } from '../../cli/train/setup';
+import { divergedNote } from '../../cli/train-command';
 import { EngineError } from '../../src/engine/errors';
 
 describe('train options', () => {

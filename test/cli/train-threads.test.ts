@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeBundle } from '../../src/bundle/index';
-import { resolveThreads } from '../../src/cli/train/options';
-import { UsageError } from '../../src/cli/bundle/cli-io';
+import { resolveThreads } from '../../cli/train/options';
+import { UsageError } from '../../cli/bundle/cli-io';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 

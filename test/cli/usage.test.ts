@@ -3,19 +3,19 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from '../../src/cli/bundle/cli-io';
-import { HelpRequested, helpText, intFlag, parseUsage, usageLine } from '../../src/cli/usage';
-import { TRAIN_USAGE, defaultName } from '../../src/cli/train/options';
-import { EVAL_USAGE } from '../../src/cli/eval-command';
+import { UsageError } from '../../cli/bundle/cli-io';
+import { HelpRequested, helpText, intFlag, parseUsage, usageLine } from '../../cli/usage';
+import { TRAIN_USAGE, defaultName } from '../../cli/train/options';
+import { EVAL_USAGE } from '../../cli/eval-command';
 import { decodeBundle } from '../../src/bundle/index';
 import { fewshotInProcess as fewshot, isOneLine } from './run-in-process';
-import type { Usage } from '../../src/cli/usage';
+import type { Usage } from '../../cli/usage';
 
 const COMMANDS = [['adapt'], ['predict'], ['head', 'inspect'], ['bundle', 'inspect'], ['bundle', 'verify'], ['bundle', 'quantize'], ['bundle', 'export'], ['bundle', 'import-tfjs'], ['bundle', 'create'], ['bundle', 'import-torch'], ['eval'], ['train'], ['calibrate'], ['doctor']];
 const dir = mkdtempSync(join(tmpdir(), 'fewshot-usage-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('the usage machinery (src/cli/usage.ts)', () => {
+describe('the usage machinery (cli/usage.ts)', () => {
   const u: Usage = { command: 'fewshot x', summary: 'S.', args: ['FILE'], flags: { n: { type: 'string', arg: 'N', help: 'a count', required: true }, v: { type: 'boolean', help: 'loud', default: 'off' } } };
 
   it('generates the usage line and help from the flag table', () => {

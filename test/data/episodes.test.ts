@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadGlyphsFromDisk } from '../../src/cli/glyphs-data';
+import { loadGlyphsFromDisk } from '../../cli/glyphs-data';
 import { createEpisodeSampler, toApiExamples } from '../../src/data/episodes';
 import type { GlyphDataset } from '../../src/data/glyphs';
 import { rotateQuarterInto } from '../../src/data/rotate';

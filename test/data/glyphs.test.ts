@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { DEFAULT_GLYPHS_DIR, loadGlyphsFromDisk } from '../../src/cli/glyphs-data';
+import { DEFAULT_GLYPHS_DIR, loadGlyphsFromDisk } from '../../cli/glyphs-data';
 import { loadGlyphs } from '../../src/data/glyphs';
 import type { GlyphDataset } from '../../src/data/glyphs';
 import type { GlyphIndex } from '../../src/data/glyph-index';

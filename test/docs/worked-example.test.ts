@@ -22,9 +22,9 @@ function workedExample(): { code: string; output: string } {
   return { code, output };
 }
 
-/** The snippet as a file of its own: the package import points at the repo's client, example files at the repo's. */
+/** The snippet as a file of its own: the package import points at the client's source (packages/client), example files at the repo's. */
 function localised(code: string): string {
-  return code.replace(/from 'fewshot-edge\/client'/, `from '${join(ROOT, 'worker/client.ts')}'`).replace(/from '\.\/examples\//g, `from '${join(ROOT, 'examples')}/`);
+  return code.replace(/from 'fewshot-edge-client'/, `from '${join(ROOT, 'packages/client/src/index.ts')}'`).replace(/from '\.\/examples\//g, `from '${join(ROOT, 'examples')}/`);
 }
 
 describe("docs/api.md's worked example (teach, correct, forget)", () => {

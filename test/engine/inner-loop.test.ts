@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createModel } from '../../src/engine/model';
 import { innerLoop, innerLoopTensors } from '../../src/engine/inner-loop';
 import { lossTensor } from '../../src/engine/losses';
-import { adaptedNames } from '../../src/engine/params';
+import { adaptedNames } from '../../src/engine/adapted-params';
 import { directionalCheck, directions, maxAbsDiff } from './grad-check';
 import { onCpu, useWasm } from './backends';
 import { sinusoidModel, sinusoidSupport } from './model-fixtures';

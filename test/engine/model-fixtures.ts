@@ -27,8 +27,10 @@ export interface FixtureOptions {
   /** Fixed labels of a learned head. */
   labels?: (string | number)[];
   lrMode?: 'scalar' | 'per-parameter';
-  scope?: 'head' | 'all' | 'film';
+  scope?: 'head' | 'all' | 'film' | 'late';
   task?: TaskKind;
+  /** Any other adaptation defaults (lateBlocks, guard, optimizer, …). */
+  more?: Partial<AdaptationDefaults>;
 }
 
 /** Dense head params (and Meta-SGD lrs when asked) for a learned head with `k` outputs. */
@@ -45,7 +47,7 @@ function denseHead(rng: Rng, name: string, d: number, k: number, o: FixtureOptio
 
 function headDefaults(o: FixtureOptions, task: TaskKind): AdaptationDefaults {
   const headInit = o.headInit ?? (task === 'regression' ? 'learned' : 'prototype');
-  return defaults({ headInit, lrMode: o.lrMode ?? 'scalar', scope: o.scope ?? 'head', ...(o.labels ? { labels: o.labels } : {}) });
+  return defaults({ headInit, lrMode: o.lrMode ?? 'scalar', scope: o.scope ?? 'head', ...(o.labels ? { labels: o.labels } : {}), ...o.more });
 }
 
 /** Identity body over `dim`-d embeddings, one dense head ('ways' with prototype init). */

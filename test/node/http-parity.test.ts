@@ -130,7 +130,7 @@ describe('both servers', () => {
   it('give the same head id and the same predictions for the same request', () => {
     const [w, n] = [seen['wrangler dev'], seen['fewshot serve']];
     expect(w && n).toBeTruthy();
-    // Node reads bundles/ by its own list (node/bundles.ts): it must be the worker's embedded list.
+    // Both read the one list (src/store/embedded-models.ts): Node from bundles/, the worker from its Data modules.
     expect(n!.models).toEqual(w!.models);
     expect(n!.headId).toBe(w!.headId);
     n!.predictions.forEach((p, i) => {

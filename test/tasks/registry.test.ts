@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadGlyphsFromDisk } from '../../src/cli/glyphs-data';
+import { loadGlyphsFromDisk } from '../../cli/glyphs-data';
 import { disposeBatch, toBatch } from '../../src/tasks/batch';
 import { getTasks, TaskError } from '../../src/tasks/index';
 import { initNodeBackend } from '../../wasm/node';

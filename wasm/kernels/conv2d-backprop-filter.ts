@@ -12,9 +12,9 @@ interface Attrs {
 
 /**
  * dW[i,j,c,o] = Σ_{n,y,x} xpad[n, y·sh + i, x·sw + j, c] · dy[n, y, x, o], computed tap by tap: for
- * each of the kh·kw filter taps a strided slice of the padded input [n·oh·ow, cin] is multiplied
- * (transposed) with dy [n·oh·ow, cout] — kh·kw small matmuls on the wasm (XNNPACK) kernels, and only
- * one tap's patch in memory at a time instead of a full im2col matrix.
+ * each of the kh·kw filter taps dyᵀ [cout, n·oh·ow] is multiplied with a strided slice of the padded
+ * input [n·oh·ow, cin] — kh·kw small matmuls on the wasm (XNNPACK) kernels, and only one tap's patch
+ * in memory at a time instead of a full im2col matrix.
  */
 const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
@@ -33,7 +33,10 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
       ? s.run('PadV2', { x: xi }, { paddings: [[0, 0], [padInfo.top, bottom], [padInfo.left, right], [0, 0]], constantValue: 0 })
       : xi;
     const m = n * oh * ow;
-    const g = s.run('Reshape', { x: dyi }, { shape: [1, m, co] });
+    // dy transposed once, [co, m], so every tap is a plain matmul: XNNPACK's transposed-A path is
+    // several times slower than an explicit transpose (bench/…: kernels).
+    const gT = s.run('Transpose', { x: s.run('Reshape', { x: dyi }, { shape: [m, co] }) }, { perm: [1, 0] });
+    const g = s.run('Reshape', { x: gT }, { shape: [1, co, m] });
     const taps: TensorInfo[] = [];
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
@@ -42,11 +45,14 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
           beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
         });
         const a = s.run('Reshape', { x: patch }, { shape: [1, m, ci] });
-        taps.push(s.run('BatchMatMul', { a, b: g }, { transposeA: true, transposeB: false }));
+        taps.push(s.run('BatchMatMul', { a: g, b: a }, { transposeA: false, transposeB: false }));
       }
     }
+    // Taps are [1, co, ci] each: stack them as [kh·kw, co, ci], then put co last.
     const all = taps.length === 1 ? taps[0]! : s.run('Concat', taps, { axis: 0 });
-    return s.finish(s.run('Reshape', { x: all }, { shape: [kh, kw, ci, co] }));
+    const kcoci = s.run('Reshape', { x: all }, { shape: [kh * kw, co, ci] });
+    const kcico = s.run('Transpose', { x: kcoci }, { perm: [0, 2, 1] });
+    return s.finish(s.run('Reshape', { x: kcico }, { shape: [kh, kw, ci, co] }));
   } catch (e) {
     s.release();
     throw e;

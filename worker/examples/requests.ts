@@ -7,7 +7,7 @@ import { ApiError } from '../problem';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Config } from '../config';
 import type { ExampleCaps, NewExample, StoredExample } from '../../src/examples/ledger';
-import type { ReadyModel } from '../models/registry';
+import type { ReadyModel } from '../models/registered-model';
 import type { ExamplesSnapshot, ExamplesStore } from './store';
 import type { HeadOutcome } from './sync-head';
 

@@ -4,7 +4,7 @@ import type { Head } from '../../src/head/head';
 import type { HeadRef, StoredExample, UserState } from '../../src/examples/ledger';
 import type { CacheStatus, TimingHooks } from '../heads/resolve-head';
 import type { HeadStore } from '../heads/store';
-import type { ReadyModel } from '../models/registry';
+import type { ReadyModel } from '../models/registered-model';
 import type { CommitResult, ExamplesSnapshot, ExamplesStore, UserRef } from './store';
 
 export { supportOf };

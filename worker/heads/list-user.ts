@@ -1,5 +1,5 @@
 import { readHead } from './resolve-head';
-import type { ReadyModel } from '../models/registry';
+import type { ReadyModel } from '../models/registered-model';
 import type { HeadStore } from './store';
 
 export interface UserHeadEntry {

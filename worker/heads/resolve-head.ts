@@ -4,8 +4,9 @@ import { headIdFor } from '../../src/head/head-id';
 import { engineCall } from '../engine-errors';
 import { ApiError } from '../problem';
 import type { Head } from '../../src/head/head';
+import type { InnerOptimizer } from '../../src/spec/model-spec';
 import type { SupportSet } from '../../src/engine/index';
-import type { ReadyModel } from '../models/registry';
+import type { ReadyModel } from '../models/registered-model';
 import type { HeadStore, HeadMetadata } from './store';
 
 export type CacheStatus = 'hit' | 'miss' | 'unavailable';
@@ -52,19 +53,20 @@ export async function adaptCached(
   tenant: string,
   m: ReadyModel,
   support: SupportSet,
-  opts: { steps?: number; lr?: number; user?: string },
+  opts: { steps?: number; lr?: number; optimizer?: InnerOptimizer; user?: string },
   timing: TimingHooks,
 ): Promise<ResolvedHead> {
   const steps = opts.steps ?? m.data.defaults.steps;
   const lr = opts.lr ?? m.data.defaults.lr;
-  const headId = await headIdFor(m.data.id, support, { steps, lr });
+  const optimizer = opts.optimizer ?? m.data.defaults.optimizer ?? 'sgd';
+  const headId = await headIdFor(m.data.id, support, { steps, lr, optimizer });
   const cached = await timing.measure('kv-read', () => readHead(store, tenant, m, headId));
   let resolved: ResolvedHead;
   if (cached.head) {
     const md = cached.metadata ?? {};
     resolved = { headId, head: cached.head, cache: 'hit', adapted: false, steps, lr, loss: { before: md.lossBefore ?? null, after: md.lossAfter ?? null } };
   } else {
-    const result = await timing.measure('adapt', async () => engineCall(() => adapt(m.model, support, { steps, lr })));
+    const result = await timing.measure('adapt', async () => engineCall(() => adapt(m.model, support, { steps, lr, optimizer })));
     const bytes = await encodeHead(result.head);
     const metadata: HeadMetadata = { steps, lr, lossBefore: result.loss.before, lossAfter: result.loss.after, createdAt: Date.now() };
     const stored = cached.status === 'unavailable' ? false : await timing.measure('kv-write', () => store.putHead(tenant, m.name, headId, bytes, metadata));

@@ -5,7 +5,7 @@ import { ApiError } from '../problem';
 import type { ExamplesStore } from '../examples/store';
 import type { KvLike } from '../heads/kv-like';
 import type { ModelRegistry } from '../models/registry';
-import type { R2Like } from '../models/r2-like';
+import type { R2Like } from '../../src/store/r2-like';
 import type { AppEnv, Bindings } from '../types';
 import type { BackendInfo } from '../../wasm/backend';
 

@@ -1,7 +1,13 @@
 import { ApiError } from '../problem';
 import { StoreUnavailable } from './store-catalog';
-import type { ModelRegistry, RegisteredModel } from './registry';
+import type { RegisteredModel } from './registered-model';
 import type { RequestHooks, StoreCatalog } from './store-catalog';
+
+/** The embedded models a view falls back to (the ModelRegistry; an interface, so this file does not import it). */
+export interface EmbeddedModels {
+  names(): string[];
+  get(name: string): Promise<RegisteredModel> | undefined;
+}
 
 /**
  * The models one request sees: a name in the store's manifest resolves there (a stored model
@@ -10,7 +16,7 @@ import type { RequestHooks, StoreCatalog } from './store-catalog';
  */
 export class ModelView {
   constructor(
-    private readonly registry: ModelRegistry,
+    private readonly registry: EmbeddedModels,
     private readonly catalog: StoreCatalog | undefined,
     private readonly hooks: RequestHooks,
   ) {}

@@ -2,41 +2,9 @@ import { decodeBundle } from '../../src/bundle/index';
 import { createModel } from '../../src/engine/index';
 import { ModelView } from './model-view';
 import { StoreCatalog } from './store-catalog';
-import type { Model } from '../../src/engine/index';
-import type { ModelData } from '../../src/spec/model-spec';
-import type { R2Like } from './r2-like';
+import type { R2Like } from '../../src/store/r2-like';
 import type { RequestHooks } from './store-catalog';
-
-/** Where a bundle's bytes come from: embedded in the worker, or fetched (e.g. from KV) on first use. */
-export interface BundleSource {
-  name: string;
-  bytes: () => Promise<ArrayBuffer | Uint8Array | null>;
-}
-
-/** Where a served model came from: the worker's own bundles, or the model store (with its manifest version). */
-export interface ModelOrigin {
-  source: 'embedded' | 'store';
-  /** Store only: the manifest version, when it was published, and the operator's note. */
-  version?: number;
-  publishedAt?: string;
-  note?: string;
-}
-
-export interface ReadyModel extends ModelOrigin {
-  name: string;
-  status: 'ready';
-  data: ModelData;
-  model: Model;
-  bundleBytes: number;
-}
-
-export interface FailedModel extends ModelOrigin {
-  name: string;
-  status: 'error';
-  error: string;
-}
-
-export type RegisteredModel = ReadyModel | FailedModel;
+import type { BundleSource, ModelOrigin, RegisteredModel } from './registered-model';
 
 /**
  * Decodes and verifies each bundle once per isolate. A bad bundle is remembered as an error (so

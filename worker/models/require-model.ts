@@ -1,6 +1,6 @@
 import { ApiError } from '../problem';
 import type { ModelView } from './model-view';
-import type { ReadyModel } from './registry';
+import type { ReadyModel } from './registered-model';
 
 /** The ready model by name, or the 404/503 problem the caller should see. */
 export async function requireModel(models: ModelView, name: string): Promise<ReadyModel> {

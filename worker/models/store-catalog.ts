@@ -1,7 +1,7 @@
-import { currentVersion, parseManifest, MANIFEST_KEY } from './manifest';
-import type { Manifest, ModelVersion } from './manifest';
-import type { R2Like } from './r2-like';
-import type { ReadyModel, RegisteredModel } from './registry';
+import { currentVersion, parseManifest, MANIFEST_KEY } from '../../src/store/manifest';
+import type { Manifest, ModelVersion } from '../../src/store/manifest';
+import type { R2Like } from '../../src/store/r2-like';
+import type { ReadyModel, RegisteredModel } from './registered-model';
 
 /** What one request lends the catalog: how stale the manifest may be, and a way to outlive the response. */
 export interface RequestHooks {

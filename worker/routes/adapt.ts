@@ -32,7 +32,7 @@ export const adaptRoutes = () =>
     checkSupportLimits(c.var.config, body.support, body.steps, body.lr);
     checkUserLength(c.var.config, body.user);
     const m = await requireModel(c.var.models, model);
-    const r = await adaptCached(c.var.heads, c.var.tenant, m, body.support, { steps: body.steps, lr: body.lr, user: body.user }, timingHooks(c));
+    const r = await adaptCached(c.var.heads, c.var.tenant, m, body.support, { steps: body.steps, lr: body.lr, optimizer: body.optimizer, user: body.user }, timingHooks(c));
     return c.json(
       { headId: r.headId, model: m.name, modelVersion: m.data.id.slice(0, 12), labels: r.head.labels, steps: r.steps, lr: r.lr, loss: r.loss, cache: r.cache },
       200,

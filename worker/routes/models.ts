@@ -2,7 +2,7 @@ import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import { ModelParam, problemResponses } from '../schemas/common';
 import { ModelInfoSchema, ModelListSchema } from '../schemas/models';
 import { ApiError } from '../problem';
-import type { RegisteredModel } from '../models/registry';
+import type { RegisteredModel } from '../models/registered-model';
 import type { AppEnv } from '../types';
 
 /** Bundle metadata as the API shows it. */

@@ -7,6 +7,7 @@ export const AdaptRequestSchema = z
     support: SupportSchema,
     steps: z.number().int().min(0).optional(),
     lr: z.number().positive().optional(),
+    optimizer: z.enum(['sgd', 'momentum', 'adam']).optional().openapi({ description: "The inner loop's update rule (as torch.optim); the model's default when absent" }),
   })
   .openapi('AdaptRequest');
 

@@ -11,11 +11,14 @@ export const ProblemSchema = z
   })
   .openapi('Problem');
 
-/** The problem responses every authenticated route can give. */
-export const problemResponses = (...statuses: number[]) =>
+/**
+ * The problem responses a route documents. The statuses stay literal in the type, so the app's type
+ * (and the typed client built from it) says which problems each route answers with.
+ */
+export const problemResponses = <S extends number>(...statuses: S[]) =>
   Object.fromEntries(
     statuses.map((s) => [s, { description: 'Problem', content: { 'application/problem+json': { schema: ProblemSchema } } }]),
-  ) as Record<number, { description: string; content: { 'application/problem+json': { schema: typeof ProblemSchema } } }>;
+  ) as Record<S, { description: string; content: { 'application/problem+json': { schema: typeof ProblemSchema } } }>;
 
 export const ModelParam = z.object({
   model: z

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createClient } from '../../../worker/client';
+import { createClient } from '../../../packages/client/src/index';
 import { KEYS, makeApp, support } from './harness';
 import { checkSchema } from './json-schema-check';
 
@@ -128,5 +128,11 @@ describe('OpenAPI document and typed client', () => {
     if (predicted.status !== 200) return;
     const p = await predicted.json();
     expect(p.predictions[0]).toMatchObject({ label: 'yes' });
+    // A refusal is typed as the problem document it is.
+    const refused = await client.v1.models[':model'].predict.$post({ param: { model: 'tiny' }, json: { headId: a.headId, inputs: [[1]] } });
+    expect(refused.status).toBe(422);
+    if (refused.ok) return;
+    const problem = await refused.json();
+    expect(problem).toMatchObject({ status: 422, code: 'input_length', title: 'Unprocessable Content' });
   });
 });

@@ -9,7 +9,7 @@ import { KEY_HASHES } from '../fuzz/harness';
 import type { ExamplesStore } from '../../../worker/examples/store';
 import type { FaultPlan } from '../../../worker/heads/faulty-kv';
 import type { KvLike } from '../../../worker/heads/kv-like';
-import type { R2Like } from '../../../worker/models/r2-like';
+import type { R2Like } from '../../../src/store/r2-like';
 import type { Bindings } from '../../../worker/types';
 
 /** Tenants of the examples tests only (so their KV prefixes and Durable Objects hold nothing else). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { publish, rollbackModel } from '../../../worker/models/store-ops';
+import { publish, rollbackModel } from '../../../src/store/store-ops';
 import { readBundleHeader } from '../../../src/bundle/index';
 import { TestBucket, settle } from '../models/store-harness';
 import { examplesApp, examplesFor } from './harness';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { env, exports } from 'cloudflare:workers';
-import { publish } from '../../../worker/models/store-ops';
+import { publish } from '../../../src/store/store-ops';
 import tinySine from '../../fixtures/tiny-sine.fsb';
 
 const get = (path: string) => exports.default.fetch(new Request(`http://127.0.0.1:8787${path}`, { headers: { authorization: 'Bearer local-dev-key' } }));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { addVersion, bundleKey, emptyManifest, ManifestError, parseManifest, removeModel, rollback, serializeManifest } from '../../../worker/models/manifest';
-import { publish, readManifest, rollbackModel, StoreError } from '../../../worker/models/store-ops';
-import { MANIFEST_KEY } from '../../../worker/models/manifest';
+import { addVersion, bundleKey, emptyManifest, ManifestError, parseManifest, removeModel, rollback, serializeManifest } from '../../../src/store/manifest';
+import { publish, readManifest, rollbackModel, StoreError } from '../../../src/store/store-ops';
+import { MANIFEST_KEY } from '../../../src/store/manifest';
 import { TestBucket } from './store-harness';
 import tiny from '../../fixtures/tiny.fsb';
 import tinyInt8 from '../../fixtures/tiny-int8.fsb';

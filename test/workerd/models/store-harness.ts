@@ -4,7 +4,7 @@ import { initWorkerdBackend } from '../../../wasm/workerd';
 import { KEYS } from '../api/harness';
 import tiny from '../../fixtures/tiny.fsb';
 import tinySine from '../../fixtures/tiny-sine.fsb';
-import type { R2Like, R2ObjectLike, R2PutOptionsLike } from '../../../worker/models/r2-like';
+import type { R2Like, R2ObjectLike, R2PutOptionsLike } from '../../../src/store/r2-like';
 
 let seq = 0;
 

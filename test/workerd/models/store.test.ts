@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addVersion, emptyManifest, MANIFEST_KEY, serializeManifest } from '../../../worker/models/manifest';
-import { publish, removeModelFromStore, rollbackModel } from '../../../worker/models/store-ops';
+import { addVersion, emptyManifest, MANIFEST_KEY, serializeManifest } from '../../../src/store/manifest';
+import { publish, removeModelFromStore, rollbackModel } from '../../../src/store/store-ops';
 import { readBundleHeader } from '../../../src/bundle/index';
 import { support } from '../api/harness';
 import { settle, storeApp, TestBucket } from './store-harness';

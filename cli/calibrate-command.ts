@@ -1,0 +1,85 @@
+import { decodeBundle, encodeBundle } from '../src/bundle/index';
+import { createModel } from '../src/engine/model';
+import { fitTemperature, quantile } from '../src/eval/calibration';
+import { openRun } from '../src/eval/open-episodes';
+import { getTasks } from '../src/tasks/registry';
+import { initNodeBackend } from '../wasm/node';
+import { CliError, readBytes, UsageError, writeAtomic } from './bundle/cli-io';
+import { intFlag, numFlag, parseUsage } from './usage';
+import type { Usage } from './usage';
+import { loadGlyphsFromDisk } from './glyphs-data';
+import type { Command } from './command';
+
+const USAGE: Usage = {
+  command: 'fewshot calibrate',
+  summary:
+    "Fit a glyph bundle's scores on validation episodes (scripts never seen in training or test): the softmax\n" +
+    'temperature that minimises the NLL, and, for each shot count K, the "none of these" distance that rejects a\n' +
+    'fraction --reject of real queries of K-shot users. Writes a copy of the bundle with both in its adaptation\n' +
+    "defaults (predict's unknown/label null; a head takes the distance of its own shot count).",
+  flags: {
+    bundle: { type: 'string', arg: 'FILE', help: 'the bundle to calibrate (glyphs, prototype head)', required: true },
+    out: { type: 'string', arg: 'FILE', help: 'the calibrated bundle to write', required: true },
+    episodes: { type: 'string', arg: 'N', help: 'validation episodes (≥ 10)', default: '200' },
+    ways: { type: 'string', arg: 'N', help: 'classes per episode', default: '5' },
+    shots: { type: 'string', arg: 'K[,K…]', help: 'support images per class; a list splits the episodes between them, so the threshold holds for every one', default: '1,2,5' },
+    reject: { type: 'string', arg: 'P', help: 'fraction of real queries the threshold may reject at each shot count (0–0.5)', default: '0.01' },
+    seed: { type: 'string', arg: 'S', help: 'seed of the validation episodes', default: '1' },
+  },
+};
+
+/**
+ * Fits a glyph bundle's scores on validation episodes (scripts never seen in training or test):
+ * the softmax temperature that minimises NLL, and the "none of these" distance that rejects a
+ * fraction `--reject` of real queries. Writes a copy of the bundle with both in its defaults.
+ */
+async function run(argv: string[]): Promise<number> {
+  const { values } = parseUsage(USAGE, argv);
+  const episodes = intFlag(values, 'episodes', 10) ?? 200;
+  const ways = intFlag(values, 'ways', 2) ?? 5;
+  const shots = typeof values.shots === 'string' ? values.shots.split(',').map((k) => intFlag({ shots: k }, 'shots', 1)!) : [1, 2, 5];
+  const reject = numFlag(values, 'reject', true) ?? 0.01;
+  if (reject >= 0.5) throw new UsageError('--reject must be below 0.5');
+  const seed = intFlag(values, 'seed', 0) ?? 1;
+  const bundle = values.bundle as string;
+  const out = values.out as string;
+  let data;
+  try {
+    data = await decodeBundle(await readBytes(bundle));
+  } catch (e) {
+    throw new CliError(`${bundle}: ${(e as Error).message}`);
+  }
+  if (data.spec.task !== 'classification' || data.defaults.headInit !== 'prototype') throw new UsageError('calibrate needs a glyph classification bundle with a prototype head');
+  await initNodeBackend();
+  const dataset = await loadGlyphsFromDisk();
+  const { temperature: _t, unknownDistance: _u, unknownDistances: _us, ...rest } = data.defaults;
+  const model = createModel({ ...data, defaults: rest });
+  let byShots;
+  try {
+    byShots = [...new Set(shots)].sort((a, b) => a - b).map((k, i) => {
+      const source = getTasks('glyphs', { seed: seed + i, ways: 2 * ways, shots: k, queries: 5, dataset }).validation;
+      return { shots: k, outcomes: openRun(model, source, { ways, shots: k, queries: 5, episodes: Math.ceil(episodes / shots.length) }) };
+    });
+  } finally {
+    model.dispose();
+  }
+  const outcomes = byShots.flatMap((b) => b.outcomes);
+  const temperature = fitTemperature(outcomes.flatMap((o) => o.logits), outcomes.flatMap((o) => o.labels));
+  // One quantile per shot count: a pooled one rejects 1-shot users' real queries far more often.
+  const unknownDistances = byShots.map((b) => ({ shots: b.shots, distance: quantile(b.outcomes.flatMap((o) => o.distances), 1 - reject) }));
+  // Heads that do not record their shot count get the loosest distance: never more rejections than fitted.
+  const unknownDistance = Math.max(...unknownDistances.map((e) => e.distance));
+  const { id: _id, storage: _s, ...keep } = data;
+  const defaults = { ...rest, temperature, unknownDistance, unknownDistances };
+  const bytes = await encodeBundle({ ...keep, defaults, provenance: { ...data.provenance, calibration: { episodes, ways, shots, reject, seed, split: 'validation' } } });
+  await writeAtomic(out, bytes);
+  const list = unknownDistances.map((e) => `${e.shots}-shot ${e.distance.toPrecision(4)}`).join(', ');
+  process.stdout.write(`${out}: temperature ${temperature.toPrecision(4)}, unknown distance ${list} (each rejects ${(100 * reject).toFixed(1)}% of its validation queries)\n`);
+  return 0;
+}
+
+/** `fewshot calibrate`: fits a bundle's score temperature and "none of these" distance. */
+export const command: Command = {
+  summary: 'fit a glyph bundle\'s score temperature and "none of these" distance on validation episodes',
+  run,
+};

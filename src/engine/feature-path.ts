@@ -1,0 +1,44 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { featureScope } from './feature-scope';
+import { checkWithHeldOut, guardPlan } from './guard';
+import { lookIn, stepFeatures } from './feature-steps';
+import { readF32 } from './inner-loop';
+import { paramName } from './params';
+import { uploadSupport } from './prepared';
+import { prototypeHead } from './prototype';
+import type { Model } from './model';
+import type { ParamMap } from './params';
+import type { PathResult, Prepared } from './prepared';
+
+/**
+ * Scopes 'film' and 'late' at request time: the frozen prefix runs once over the support set, the
+ * guard (if the bundle asks for one) decides from the support set alone whether the steps are
+ * kept, the one inner loop adapts the scope's params on the cached features, and the head is the
+ * prototype head of the adapted features.
+ */
+export function runFeatures(model: Model, p: Prepared): PathResult {
+  const scope = featureScope(model);
+  const { z, y } = tf.tidy(() => {
+    const up = uploadSupport(p, model.inputSize);
+    return { z: scope.frozen(tf.reshape(up.x, [-1, ...model.spec.inputShape])), y: up.y };
+  });
+  try {
+    const plan = guardPlan(model.defaults.guard ?? 'off', p);
+    const guard = plan.kind === 'check' ? checkWithHeldOut(model, scope, z, y, p, plan.split) : plan.report;
+    const steps = guard.verdict === 'kept' ? 0 : p.steps;
+    const r = stepFeatures(model, scope, z, y, p, steps);
+    const last = model.spec.head.at(-1)!;
+    const head = tf.tidy(() => {
+      const adapted: ParamMap = Object.fromEntries(scope.names.map((n) => [n, tf.tensor(r.params[n]!.data, r.params[n]!.shape)]));
+      return prototypeHead(scope.tail(lookIn(model, adapted), z), y as tf.Tensor2D);
+    });
+    // Steps the guard refused leave the scope's params as stored: the head carries only the prototype layer.
+    const out: PathResult['params'] = guard.verdict === 'kept' ? {} : { ...r.params };
+    out[paramName('head', last, 'kernel')] = { shape: [...head.kernel.shape], data: readF32(head.kernel) };
+    out[paramName('head', last, 'bias')] = { shape: [...head.bias.shape], data: readF32(head.bias) };
+    tf.dispose([head.kernel, head.bias]);
+    return { params: out, lossBefore: r.lossBefore, lossAfter: r.lossAfter, stepsUsed: steps, guard };
+  } finally {
+    tf.dispose([z, y]);
+  }
+}

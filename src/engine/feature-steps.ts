@@ -1,0 +1,24 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { innerLoop } from './inner-loop';
+import { resolveLrs } from './lrs';
+import type { FeatureScope } from './feature-scope';
+import type { InnerLoopResult } from './inner-loop';
+import type { ParamLookup } from './layers';
+import type { Model } from './model';
+import type { ParamMap } from './params';
+import type { Prepared } from './prepared';
+
+/** Looks a name up in the adapted params first, then in the model's stored ones. */
+export const lookIn = (model: Model, ps: ParamMap): ParamLookup => (n) => ps[n] ?? model.params[n]!;
+
+/** The one inner loop over a feature scope's params, on cached frozen features z with one-hot y. */
+export function stepFeatures(model: Model, scope: FeatureScope, z: tf.Tensor, y: tf.Tensor, p: Prepared, steps: number): InnerLoopResult {
+  const shapes = Object.fromEntries(scope.names.map((n) => [n, model.params[n]!.shape]));
+  const lrs = resolveLrs(model, shapes, p.lr);
+  const lrTensors = lrs.kind === 'scalar' ? undefined : Object.fromEntries(scope.names.map((n) => [n, tf.tensor(lrs.lrs[n]!, shapes[n])]));
+  try {
+    return innerLoop((ps, zz) => scope.tail(lookIn(model, ps), zz), model.params, scope.names, z, y, steps, lrTensors ?? p.lr, scope.loss, { optimizer: p.optimizer });
+  } finally {
+    tf.dispose(Object.values(lrTensors ?? {}));
+  }
+}

@@ -1,0 +1,62 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { lookIn, stepFeatures } from './feature-steps';
+import { protoCe } from './losses';
+import type { AdaptGuard } from '../spec/model-spec';
+import type { FeatureScope } from './feature-scope';
+import type { GuardReport } from './guard-report';
+import type { Model } from './model';
+import type { ParamMap } from './params';
+import type { Prepared } from './prepared';
+
+export type { GuardReport } from './guard-report';
+
+/** Which support examples the steps see (`fit`) and which judge them (`check`). */
+export interface GuardSplit {
+  fit: number[];
+  check: number[];
+}
+
+export type GuardPlan = { kind: 'check'; split: GuardSplit } | { kind: 'decided'; report: GuardReport };
+
+/**
+ * The guard's plan from the support set alone. Split-support validation (as PMF picks its lr on
+ * pseudo-episodes of the support set): within each class, every other example is held out. With
+ * one example in some class there is no within-class held-out signal, and fine-tuning on one
+ * example per class can lose (measured in docs/results.md), so the model is kept.
+ */
+export function guardPlan(mode: AdaptGuard, p: Prepared): GuardPlan {
+  if (mode === 'off') return { kind: 'decided', report: { verdict: 'unchecked', reason: 'guard off' } };
+  if (p.steps === 0) return { kind: 'decided', report: { verdict: 'unchecked', reason: 'no steps asked for' } };
+  const byClass = new Map<number, number[]>();
+  p.support.labelIdx!.forEach((c, i) => byClass.set(c, [...(byClass.get(c) ?? []), i]));
+  const fewest = Math.min(...[...byClass.values()].map((v) => v.length));
+  if (fewest < 2) return { kind: 'decided', report: { verdict: 'kept', reason: 'a class has one example: nothing to hold out' } };
+  const split: GuardSplit = { fit: [], check: [] };
+  for (const idx of byClass.values()) idx.forEach((i, j) => (j % 2 === 0 ? split.fit : split.check).push(i));
+  return { kind: 'check', split };
+}
+
+/** Runs the steps on the fit half and compares the check half's loss against the fit half's prototypes, before and after. */
+export function checkWithHeldOut(model: Model, scope: FeatureScope, z: tf.Tensor, y: tf.Tensor, p: Prepared, split: GuardSplit): GuardReport {
+  const [zf, yf, zc, yc] = tf.tidy(() => {
+    const fit = tf.tensor1d(split.fit, 'int32');
+    const check = tf.tensor1d(split.check, 'int32');
+    return [tf.gather(z, fit), tf.gather(y, fit), tf.gather(z, check), tf.gather(y, check)];
+  });
+  try {
+    const r = stepFeatures(model, scope, zf, yf, p, p.steps);
+    const heldOut = (ps: ParamMap): number =>
+      tf.tidy(() => {
+        const get = lookIn(model, ps);
+        return protoCe(scope.tail(get, zf), yf as tf.Tensor2D, scope.tail(get, zc), yc as tf.Tensor2D).dataSync()[0]!;
+      });
+    const before = heldOut({});
+    const adapted = tf.tidy(() => Object.fromEntries(scope.names.map((n) => [n, tf.tensor(r.params[n]!.data, r.params[n]!.shape)])));
+    const after = heldOut(adapted);
+    tf.dispose(Object.values(adapted));
+    const better = after < before;
+    return { verdict: better ? 'adapted' : 'kept', reason: better ? 'the steps lowered the held-out loss' : 'the steps did not lower the held-out loss', heldOut: { before, after } };
+  } finally {
+    tf.dispose([zf, yf, zc, yc]);
+  }
+}
