@@ -1,5 +1,6 @@
 import { makesHead as makesHeadFor, supportOf } from '../../src/examples/batch';
 import { adaptCached, pointUserAt } from '../heads/resolve-head';
+import { featureCache } from './feature-cache';
 import type { Head } from '../../src/head/head';
 import type { HeadRef, StoredExample, UserState } from '../../src/examples/ledger';
 import type { CacheStatus, TimingHooks } from '../heads/resolve-head';
@@ -66,7 +67,9 @@ export async function settleHead(ctx: ExamplesContext, snap: ExamplesSnapshot, o
   if (!makesHead(m, snap.examples)) {
     out = { ...NO_HEAD, headId: null, cache: 'hit' };
   } else {
-    const r = await adaptCached(heads, ref.tenant, m, supportOf(snap.examples), { steps: opts.steps, lr: opts.lr }, timing);
+    const support = supportOf(snap.examples);
+    const frozen = () => featureCache.frozenFor(m, ref, snap.examples, support.inputs);
+    const r = await adaptCached(heads, ref.tenant, m, support, { steps: opts.steps, lr: opts.lr, frozen }, timing);
     out = { headId: r.headId, head: r.head, cache: r.cache, adapted: r.adapted, readapted: opts.readapt && r.adapted, steps: r.steps, lr: r.lr, loss: r.loss };
     // A head KV could not keep is not committed: the store still says the head lags, and the next call retries.
     if (r.cache === 'unavailable') return out;

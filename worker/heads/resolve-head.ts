@@ -5,7 +5,7 @@ import { engineCall } from '../engine-errors';
 import { ApiError } from '../problem';
 import type { Head } from '../../src/head/head';
 import type { InnerOptimizer } from '../../src/spec/model-spec';
-import type { SupportSet } from '../../src/engine/index';
+import type { FrozenFeatures, SupportSet } from '../../src/engine/index';
 import type { ReadyModel } from '../models/registered-model';
 import type { HeadStore, HeadMetadata } from './store';
 
@@ -53,7 +53,7 @@ export async function adaptCached(
   tenant: string,
   m: ReadyModel,
   support: SupportSet,
-  opts: { steps?: number; lr?: number; optimizer?: InnerOptimizer; user?: string },
+  opts: { steps?: number; lr?: number; optimizer?: InnerOptimizer; user?: string; frozen?: () => FrozenFeatures | undefined },
   timing: TimingHooks,
 ): Promise<ResolvedHead> {
   const steps = opts.steps ?? m.data.defaults.steps;
@@ -66,7 +66,13 @@ export async function adaptCached(
     const md = cached.metadata ?? {};
     resolved = { headId, head: cached.head, cache: 'hit', adapted: false, steps, lr, loss: { before: md.lossBefore ?? null, after: md.lossAfter ?? null } };
   } else {
-    const result = await timing.measure('adapt', async () => engineCall(() => adapt(m.model, support, { steps, lr, optimizer })));
+    const result = await timing.measure('adapt', async () =>
+      engineCall(() => {
+        // The frozen prefix's rows, when the caller keeps them (stored examples: worker/examples/feature-cache.ts).
+        const frozen = opts.frozen?.();
+        return adapt(m.model, support, { steps, lr, optimizer, ...(frozen ? { frozen } : {}) });
+      }),
+    );
     const bytes = await encodeHead(result.head);
     const metadata: HeadMetadata = { steps, lr, lossBefore: result.loss.before, lossAfter: result.loss.after, createdAt: Date.now() };
     const stored = cached.status === 'unavailable' ? false : await timing.measure('kv-write', () => store.putHead(tenant, m.name, headId, bytes, metadata));

@@ -5,6 +5,7 @@ import { FaultyKv } from '../../../worker/heads/faulty-kv';
 import { initWorkerdBackend } from '../../../wasm/workerd';
 import tiny from '../../fixtures/tiny.fsb';
 import tinySine from '../../fixtures/tiny-sine.fsb';
+import glyphs from '../../../bundles/glyphs.fsb';
 import { KEY_HASHES } from '../fuzz/harness';
 import type { ExamplesStore } from '../../../worker/examples/store';
 import type { FaultPlan } from '../../../worker/heads/faulty-kv';
@@ -95,6 +96,8 @@ export function examplesApp(opts: ExamplesAppOptions = {}) {
     bundles: [
       { name: 'tiny', bytes: async () => tiny },
       { name: 'tiny-sine', bytes: async () => tinySine },
+      // The default model: scope 'film', so its appends reuse cached frozen-prefix rows.
+      { name: 'glyphs', bytes: async () => glyphs },
     ],
   });
   const bindings: Bindings = Object.create(env, { API_KEYS: { value: API_KEYS, enumerable: true }, MODELS_REFRESH_SECONDS: { value: '0', enumerable: true }, ...Object.fromEntries(Object.entries(opts.vars ?? {}).map(([k, v]) => [k, { value: v, enumerable: true }])) });
@@ -109,7 +112,7 @@ export function examplesApp(opts: ExamplesAppOptions = {}) {
     return { status: res.status, json: text ? (JSON.parse(text) as Json) : {}, headers: res.headers };
   };
   /** A head's bytes as the download route serves them. */
-  const headBytes = async (headId: string, key: string = EX_KEYS.zeta) => new Uint8Array(await (await request('GET', `/v1/models/tiny/heads/${headId}`, undefined, key)).arrayBuffer());
+  const headBytes = async (headId: string, key: string = EX_KEYS.zeta, model = 'tiny') => new Uint8Array(await (await request('GET', `/v1/models/${model}/heads/${headId}`, undefined, key)).arrayBuffer());
   return { app, kv, faulty, examples, call, request, headBytes };
 }
 
