@@ -67,7 +67,7 @@ export async function settleHead(ctx: ExamplesContext, snap: ExamplesSnapshot, o
   if (!makesHead(m, snap.examples)) {
     out = { ...NO_HEAD, headId: null, cache: 'hit' };
   } else {
-    const support = supportOf(snap.examples);
+    const support = await timing.measure('decode', async () => supportOf(snap.examples));
     const frozen = () => featureCache.frozenFor(m, ref, snap.examples, support.inputs);
     const r = await adaptCached(heads, ref.tenant, m, support, { steps: opts.steps, lr: opts.lr, frozen }, timing);
     out = { headId: r.headId, head: r.head, cache: r.cache, adapted: r.adapted, readapted: opts.readapt && r.adapted, steps: r.steps, lr: r.lr, loss: r.loss };
@@ -77,13 +77,13 @@ export async function settleHead(ctx: ExamplesContext, snap: ExamplesSnapshot, o
   let c: CommitResult;
   try {
     const commit = { epoch: state.epoch, revision: state.revision, headId: out.headId, modelId: m.data.id, readapt: out.readapted, at: Date.now(), headTtlMs: ctx.headTtlSeconds * 1000 };
-    c = await timing.measure('examples', () => examples.commit(ref, commit));
+    c = await timing.measure('commit', () => examples.commit(ref, commit));
   } catch {
     // The store did not take the head: it still says the head lags, and the next call commits it.
     return { ...out, cache: 'unavailable' };
   }
   if (!c.accepted) return out; // a newer revision's head is committed; its request points the user at it
-  if (!(await syncPointer(ctx, state.epoch, c.latest).catch(() => false))) out.cache = 'unavailable';
+  if (!(await timing.measure('pointer', () => syncPointer(ctx, state.epoch, c.latest).catch(() => false)))) out.cache = 'unavailable';
   return out;
 }
 
@@ -94,7 +94,7 @@ export async function syncPointer(ctx: ExamplesContext, epoch: string, target: H
     const headId = target.headId;
     const written = headId === null ? await heads.deletePointer(ref.tenant, m.name, ref.user) : await pointUserAt(heads, ref.tenant, m.name, ref.user, headId);
     if (!written) return false;
-    const ack = await timing.measure('examples', () => examples.ack(ref, epoch, headId));
+    const ack = await examples.ack(ref, epoch, headId);
     if (!ack.latest || ack.latest.headId === headId) return true;
     target = ack.latest;
   }
