@@ -21,4 +21,8 @@ export { bytesToBase64, base64ToBytes } from './base64';
 export { decodeHead, encodeHead, HeadError } from '../src/head/index';
 export type { Head } from '../src/head/index';
 export { EngineError } from '../src/engine/errors';
+export { importTorchCheckpoint } from './import-torch';
+export type { TorchImportRequest, TorchImportResult } from './import-torch';
+export { BundleError } from '../src/bundle/errors';
+export type { BundleErrorCode } from '../src/bundle/errors';
 export type { BundleSource } from './load-bundle';

@@ -1,13 +1,12 @@
 import { initBrowserBackend } from '../wasm/browser';
 import { decodeBundle } from '../src/bundle/index';
 import { adapt as engineAdapt, createModel, predict as enginePredict } from '../src/engine/index';
-import { decodeHead, encodeHead, headIdFor } from '../src/head/index';
+import { decodeHead, encodeHead, headIdOf } from '../src/head/index';
 import { RuntimeError } from './errors';
 import { openExamplesRecords } from './examples-store';
 import { openHeadStore } from './head-store';
 import { userExamples } from './user-examples';
 import { bundleBytes } from './load-bundle';
-import { sha256Hex } from '../src/util/sha256';
 import type { BackendInfo } from '../wasm/backend';
 import type { AdaptPath, Model, Prediction } from '../src/engine/index';
 import type { Head } from '../src/head/index';
@@ -59,6 +58,7 @@ export interface AdaptOptions {
 }
 
 export interface AdaptResult {
+  /** The head's id: SHA-256 of its bytes, the id the worker, the CLI and `importHead` give the same head. */
   headId: string;
   head: Head;
   labels: (string | number)[];
@@ -131,17 +131,17 @@ function runtimeFor(model: Model, info: RuntimeInfo, store: HeadStore, examplesR
     if (head.modelId !== model.id) throw new RuntimeError('head_model_mismatch', `head belongs to model ${head.modelId}, not ${model.id}`);
     return head;
   };
-  const saveHead: Runtime['saveHead'] = async (head, meta = {}) => {
+  const saveBytes = async (head: Head, bytes: Uint8Array, meta: Parameters<Runtime['saveHead']>[1] = {}): Promise<HeadSummary> => {
     live();
     checkModel(head);
-    const bytes = await encodeHead(head);
-    const id = meta.id ?? (await sha256Hex(bytes));
+    const id = meta.id ?? (await headIdOf(bytes));
     const record = { id, modelId: head.modelId, task: head.task, labels: [...head.labels], createdAt: Date.now(), byteLength: bytes.length, bytes, ...pick(meta) };
     await store.put(record);
     cache.set(id, head);
     const { bytes: _b, ...summary } = record;
     return summary;
   };
+  const saveHead: Runtime['saveHead'] = async (head, meta = {}) => saveBytes(head, await encodeHead(head), meta);
   const loadHead = async (id: string): Promise<Head> => {
     live();
     const hit = cache.get(id);
@@ -173,8 +173,9 @@ function runtimeFor(model: Model, info: RuntimeInfo, store: HeadStore, examplesR
       const t = performance.now();
       const r = engineAdapt(model, support, { steps: options.steps, lr: options.lr, path: options.path });
       const ms = performance.now() - t;
-      const headId = await headIdFor(model.id, support, { steps: r.steps, lr: r.lr });
-      if (options.save !== false) await saveHead(r.head, { id: headId, steps: r.steps, lr: r.lr, loss: r.loss, name: options.name });
+      const bytes = await encodeHead(r.head);
+      const headId = await headIdOf(bytes);
+      if (options.save !== false) await saveBytes(r.head, bytes, { id: headId, steps: r.steps, lr: r.lr, loss: r.loss, name: options.name });
       else cache.set(headId, r.head);
       return { headId, head: r.head, labels: [...r.head.labels], loss: r.loss, steps: r.steps, lr: r.lr, path: r.path, ms };
     },
@@ -201,7 +202,7 @@ function runtimeFor(model: Model, info: RuntimeInfo, store: HeadStore, examplesR
       } catch (e) {
         throw new RuntimeError('head_corrupt', e instanceof Error ? e.message : String(e));
       }
-      return saveHead(head, { id: meta.id ?? (await sha256Hex(bytes)), name: meta.name });
+      return saveBytes(head, bytes, { id: meta.id ?? (await headIdOf(bytes)), name: meta.name });
     },
     dispose() {
       if (disposed) return;

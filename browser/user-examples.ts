@@ -2,7 +2,7 @@ import { adapt as engineAdapt } from '../src/engine/index';
 import { resolveOptions } from '../src/engine/validate';
 import { encodeExamples, makesHead, supportOf } from '../src/examples/batch';
 import { labelCounts, newRecord, planAck, planAppend, planCommit, planRemove } from '../src/examples/ledger';
-import { decodeHead, encodeHead, headIdFor } from '../src/head/index';
+import { decodeHead, encodeHead, headIdOf } from '../src/head/index';
 import type { Model } from '../src/engine/index';
 import type { ExampleCaps, Label, Selection, StoredExample, UserRecord } from '../src/examples/ledger';
 import type { Head } from '../src/head/index';
@@ -82,7 +82,8 @@ export function userExamples(model: Model, name: string, records: ExamplesRecord
     if (makesHead(spec, rec.examples)) {
       const support = supportOf(rec.examples);
       const r = engineAdapt(model, support, { steps: opts.steps, lr: opts.lr });
-      head = { id: await headIdFor(model.id, support, { steps: r.steps, lr: r.lr, optimizer: r.optimizer }), head: r.head, bytes: await encodeHead(r.head) };
+      const bytes = await encodeHead(r.head);
+      head = { id: await headIdOf(bytes), head: r.head, bytes };
       decoded.set(head.id, r.head);
     }
     const at = now();

@@ -2,10 +2,10 @@ import { BundleError, decodeBundle } from '../src/bundle/index';
 import { adapt, createModel, EngineError, ModelError } from '../src/engine/index';
 import { encodeHead } from '../src/head/codec';
 import { HeadError } from '../src/head/head';
-import { headIdFor } from '../src/head/head-id';
-import { sha256Hex } from '../src/util/sha256';
+import { headIdOf } from '../src/head/head-id';
 import { initNodeBackend } from '../wasm/node';
 import { choice, CliError, readBytes, UsageError, writeAtomic } from './bundle/cli-io';
+import { fileKind, wrongFile } from './file-kind';
 import { intFlag, numFlag, parseUsage, usageLine } from './usage';
 import type { Command } from './command';
 import type { AdaptOptions, Model } from '../src/engine/index';
@@ -19,12 +19,13 @@ inputs are flattened row-major floats, one row per example (glyphs: 784 numbers,
 
 export const ADAPT_USAGE: Usage = {
   command: 'fewshot adapt',
-  summary: "Adapt a bundle's head to a support set and write it as a binary head (.fshd) — the format the worker's\nPOST /v1/models/:model/heads and the browser runtime take. Prints one JSON line: headId (the API's id for the\nsame request), sha256 (the id the worker gives the file on upload), labels, steps, lr, loss, path, out.",
+  summary: "Adapt a bundle's head to a support set and write it as a binary head (.fshd) — the format the worker's\nPOST /v1/models/:model/heads and the browser runtime take. Prints one JSON line: headId (the SHA-256 of the\nfile: the id the API, predict, head inspect and the browser runtime give this head), labels, steps, lr,\nstepsUsed, guard (feature scopes), loss, path, out, bytes.",
   flags: {
     bundle: { type: 'string', arg: 'FILE', help: 'the weight bundle (.fsb)', required: true },
     support: { type: 'string', arg: 'FILE.json', help: 'the support set, or an API adapt request body (formats below)', required: true },
     steps: { type: 'string', arg: 'N', help: 'inner-loop steps', default: "the bundle's" },
     lr: { type: 'string', arg: 'X', help: 'inner-loop learning rate', default: "the bundle's" },
+    optimizer: { type: 'string', arg: 'sgd|momentum|adam', help: "inner-loop update rule (as torch.optim)", default: "the bundle's" },
     path: { type: 'string', arg: 'auto|fast|fused|autodiff', help: 'adaptation code path', default: 'auto' },
     out: { type: 'string', arg: 'FILE.fshd', help: 'where to write the head (written atomically; never .json)', required: true },
   },
@@ -38,19 +39,33 @@ export function required(values: Record<string, unknown>, flag: string): string 
   return v;
 }
 
-/** Reads and parses a JSON file (one-line errors). */
-export async function readJson(path: string): Promise<unknown> {
-  const text = new TextDecoder().decode(await readBytes(path));
+/** Where a file came from, so that a wrong file is named by its flag and a swap is spotted. */
+export interface FileRole {
+  flag: string;
+  /** The command's file flags (a file meant for one of them is a swap). */
+  commandFlags: string[];
+}
+
+/** Reads and parses a JSON file (one-line errors; a binary file is named, never printed). */
+export async function readJson(path: string, role?: FileRole): Promise<unknown> {
+  const bytes = await readBytes(path);
+  const kind = fileKind(bytes);
+  if (kind === 'bundle' || kind === 'head' || kind === 'binary') {
+    throw new CliError(wrongFile(path, kind, { what: 'a JSON file', flag: role?.flag ?? '', commandFlags: role?.commandFlags ?? [] }));
+  }
   try {
-    return JSON.parse(text);
+    return JSON.parse(new TextDecoder().decode(bytes));
   } catch (e) {
     throw new CliError(`${path}: not JSON (${(e as Error).message})`);
   }
 }
 
 /** Brings up the wasm backend and uploads a bundle's model. */
-export async function loadModel(bundlePath: string): Promise<Model> {
-  const data = await decodeBundle(await readBytes(bundlePath));
+export async function loadModel(bundlePath: string, role: FileRole = { flag: '--bundle', commandFlags: [] }): Promise<Model> {
+  const bytes = await readBytes(bundlePath);
+  const kind = fileKind(bytes);
+  if (kind !== 'bundle') throw new CliError(wrongFile(bundlePath, kind, { what: 'a weight bundle (.fsb)', ...role }));
+  const data = await decodeBundle(bytes);
   await initNodeBackend();
   return createModel(data);
 }
@@ -102,16 +117,17 @@ async function run(argv: string[]): Promise<number> {
   const steps = intFlag(values, 'steps', 0);
   const lr = numFlag(values, 'lr', true);
   const path = values.path === undefined ? undefined : choice(values.path, '--path', ['auto', 'fast', 'fused', 'autodiff'] as const);
-  const file = readSupport(await readJson(supportPath), supportPath);
-  const model = await loadModel(bundle);
+  const optimizer = values.optimizer === undefined ? undefined : choice(values.optimizer, '--optimizer', ['sgd', 'momentum', 'adam'] as const);
+  const roles = (flag: string): FileRole => ({ flag, commandFlags: ['--bundle', '--support'] });
+  const file = readSupport(await readJson(supportPath, roles('--support')), supportPath);
+  const model = await loadModel(bundle, roles('--bundle'));
   try {
-    const opts = { steps: steps ?? file.steps, lr: lr ?? file.lr, path } as AdaptOptions;
+    const opts = { steps: steps ?? file.steps, lr: lr ?? file.lr, path, ...(optimizer ? { optimizer } : {}) } as AdaptOptions;
     const set = file.support as { inputs: number[][]; labels: (string | number)[] };
     const r = adapt(model, set, opts);
-    const headId = await headIdFor(model.id, set, { steps: r.steps, lr: r.lr });
     const bytes = await encodeHead(r.head);
     await writeAtomic(out, bytes);
-    process.stdout.write(`${JSON.stringify({ headId, sha256: await sha256Hex(bytes), labels: r.head.labels, steps: r.steps, lr: r.lr, loss: r.loss, path: r.path, out, bytes: bytes.length })}\n`);
+    process.stdout.write(`${JSON.stringify({ headId: await headIdOf(bytes), labels: r.head.labels, steps: r.steps, lr: r.lr, stepsUsed: r.stepsUsed, ...(r.guard ? { guard: r.guard } : {}), loss: r.loss, path: r.path, out, bytes: bytes.length })}\n`);
     return 0;
   } finally {
     model.dispose();

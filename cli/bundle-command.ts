@@ -1,21 +1,7 @@
 import type { Command } from './command';
 import { BundleError } from '../src/bundle/index';
 import { CliError, UsageError } from './bundle/cli-io';
-
-interface Sub {
-  usage: string;
-  run: (argv: string[]) => Promise<number>;
-}
-
-const SUBS: Record<string, () => Promise<Sub>> = {
-  inspect: () => import('./bundle/inspect'),
-  verify: () => import('./bundle/verify'),
-  quantize: () => import('./bundle/quantize'),
-  export: () => import('./bundle/export'),
-  'import-tfjs': () => import('./bundle/import-tfjs'),
-  create: () => import('./bundle/create'),
-  'import-torch': () => import('./bundle/import-torch'),
-};
+import { alternatives, BUNDLE_SUBCOMMANDS as SUBS } from './subcommands';
 
 const oneLine = (s: string): string => s.replace(/\s*\n\s*/g, ' ');
 
@@ -27,7 +13,7 @@ function fileArg(argv: string[]): string | undefined {
 
 /** `fewshot bundle <sub>`: usage errors exit 2, any refused or unreadable bundle exits 1 — one line each. */
 export const command: Command = {
-  summary: 'inspect | verify | quantize | export | import-tfjs | create | import-torch a weight bundle',
+  summary: `${alternatives(SUBS)} a weight bundle`,
   run: async (argv) => {
     const [name, ...rest] = argv;
     if (name === '--help' || name === '-h') {

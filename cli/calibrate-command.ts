@@ -49,7 +49,11 @@ async function run(argv: string[]): Promise<number> {
   } catch (e) {
     throw new CliError(`${bundle}: ${(e as Error).message}`);
   }
-  if (data.spec.task !== 'classification' || data.defaults.headInit !== 'prototype') throw new UsageError('calibrate needs a glyph classification bundle with a prototype head');
+  // A refused model, not a usage error: the flags were right, the bundle is the wrong kind (exit 1).
+  if (data.spec.task !== 'classification' || data.defaults.headInit !== 'prototype') {
+    const is = data.spec.task !== 'classification' ? `a ${data.spec.task} bundle` : `a classification bundle with a ${data.defaults.headInit} head`;
+    throw new CliError(`${bundle} is ${is}: calibrate needs a glyph classification bundle with a prototype head`);
+  }
   await initNodeBackend();
   const dataset = await loadGlyphsFromDisk();
   const { temperature: _t, unknownDistance: _u, unknownDistances: _us, ...rest } = data.defaults;

@@ -28,7 +28,7 @@ export const EVAL_USAGE: Usage = {
     lr: { type: 'string', arg: 'X', help: 'inner-loop learning rate', default: "the bundle's" },
     seed: { type: 'string', arg: 'S', help: 'episode seed', default: '1' },
     split: { type: 'string', arg: 'test|validation', help: 'which split to draw tasks from', default: 'test' },
-    json: { type: 'boolean', help: 'print one JSON object {task, ways, shots, steps, episodes, metric, mean, ci95, curve?, ...}' },
+    json: { type: 'boolean', help: 'print one JSON object {task, ways, shots, steps, episodes, metric, mean, ci95 (null for 1 episode), curve?, ...}' },
     baseline: { type: 'string', arg: 'FILE', help: 'a second bundle evaluated on the same episodes, and the difference' },
     plot: { type: 'string', arg: 'out.svg', help: 'write an SVG plot (learning curves or bars)' },
   },
@@ -38,18 +38,23 @@ const usage = (m: string): never => {
   throw new UsageError(m);
 };
 
-const pct = (r: { mean: number; ci95: number }) => `${(100 * r.mean).toFixed(2)}% ± ${(100 * r.ci95).toFixed(2)}%`;
-const mse = (r: { mean: number; ci95: number }) => `${r.mean.toFixed(4)} ± ${r.ci95.toFixed(4)}`;
+// One episode has no spread: its interval would print as "± 0", which claims certainty it does not have.
+const pct = (r: { mean: number; ci95: number }, ci: boolean) => `${(100 * r.mean).toFixed(2)}%${ci ? ` ± ${(100 * r.ci95).toFixed(2)}%` : ''}`;
+const mse = (r: { mean: number; ci95: number }, ci: boolean) => `${r.mean.toFixed(4)}${ci ? ` ± ${r.ci95.toFixed(4)}` : ''}`;
+const NO_CI = '(no 95% CI: it needs ≥ 2 episodes)';
 
 /** Human summary of a result (and its comparison with a baseline). */
 export function describe(name: string, r: EvalResult, base?: { name: string; r: EvalResult }): string {
+  const ci = r.episodes >= 2;
   const f = r.metric === 'accuracy' ? pct : mse;
   const setting = r.metric === 'accuracy' ? `${r.ways}-way ${r.shots}-shot` : `K=${r.shots}`;
-  let s = `${name}: ${r.task} ${setting}, ${r.steps} steps, ${r.episodes} ${r.metric === 'accuracy' ? 'episodes' : 'tasks'}: ${r.metric} ${f(r)} (95% CI)\n`;
-  if (r.curve) s += r.curve.map((p) => `  step ${String(p.step).padStart(2)}: ${mse(p)}`).join('\n') + '\n';
+  const unit = r.metric === 'accuracy' ? 'episode' : 'task';
+  let s = `${name}: ${r.task} ${setting}, ${r.steps} steps, ${r.episodes} ${unit}${r.episodes === 1 ? '' : 's'}: ${r.metric} ${f(r, ci)} ${ci ? '(95% CI)' : NO_CI.replace('episodes', `${unit}s`)}\n`;
+  if (r.curve) s += r.curve.map((p) => `  step ${String(p.step).padStart(2)}: ${mse(p, ci)}`).join('\n') + '\n';
   if (base) {
     const d = compareResults(r, base.r);
-    s += `baseline ${base.name}: ${r.metric} ${f(base.r)}\ndifference: ${r.metric === 'accuracy' ? `${(100 * d.diff).toFixed(2)} ± ${(100 * d.ci95).toFixed(2)} points` : `${d.diff.toFixed(4)} ± ${d.ci95.toFixed(4)}`}\n`;
+    const pm = (v: number, digits: number) => (ci ? ` ± ${v.toFixed(digits)}` : '');
+    s += `baseline ${base.name}: ${r.metric} ${f(base.r, ci)}\ndifference: ${r.metric === 'accuracy' ? `${(100 * d.diff).toFixed(2)}${pm(100 * d.ci95, 2)} points` : `${d.diff.toFixed(4)}${pm(d.ci95, 4)}`}\n`;
   }
   return s;
 }
@@ -62,7 +67,8 @@ async function evalBundle(path: string, task: TaskName, o: { ways: number; shots
     throw new CliError(`${path}: ${(e as Error).message}`);
   }
   const kind = task === 'sinusoid' ? 'regression' : 'classification';
-  if (data.spec.task !== kind) throw new UsageError(`${path} is a ${data.spec.task} bundle; --task ${task} needs ${kind}`);
+  // A refused model (exit 1, as README's rule has it), not a usage error.
+  if (data.spec.task !== kind) throw new CliError(`${path} is a ${data.spec.task} bundle; --task ${task} needs ${kind}`);
   const model = createModel(data);
   try {
     const splits = getTasks(task, { seed: o.seed, shots: o.shots, queries: o.queries, ways: o.ways, ...(dataset ? { dataset } : {}) });
@@ -76,9 +82,9 @@ async function evalBundle(path: string, task: TaskName, o: { ways: number; shots
 function plot(main: { name: string; r: EvalResult }, base?: { name: string; r: EvalResult }): string {
   const all = base ? [main, base] : [main];
   if (main.r.curve) {
-    return learningCurvesSvg(all.map((x) => ({ label: x.name, points: x.r.curve! })), { title: `sinusoid K=${main.r.shots}: MSE vs gradient steps (${main.r.episodes} tasks, 95% CI)` });
+    return learningCurvesSvg(all.map((x) => ({ label: x.name, points: x.r.curve! })), { title: `sinusoid K=${main.r.shots}: MSE vs gradient steps (${main.r.episodes} tasks${main.r.episodes >= 2 ? ', 95% CI' : ''})` });
   }
-  return barChartSvg([{ label: `${main.r.ways}-way ${main.r.shots}-shot`, bars: all.map((x) => ({ label: x.name, mean: x.r.mean, ci95: x.r.ci95 })) }], { title: `glyphs test accuracy (${main.r.episodes} episodes, 95% CI)`, yRange: [0, 1] });
+  return barChartSvg([{ label: `${main.r.ways}-way ${main.r.shots}-shot`, bars: all.map((x) => ({ label: x.name, mean: x.r.mean, ci95: x.r.ci95 })) }], { title: `glyphs test accuracy (${main.r.episodes} episode${main.r.episodes === 1 ? '' : 's'}${main.r.episodes >= 2 ? ', 95% CI' : ''})`, yRange: [0, 1] });
 }
 
 async function run(argv: string[]): Promise<number> {
@@ -103,8 +109,10 @@ async function run(argv: string[]): Promise<number> {
   const base = typeof values.baseline === 'string' ? await evalBundle(values.baseline, task, { ...o, steps: main.r.steps }, dataset) : undefined;
   if (typeof values.plot === 'string') await writeAtomic(values.plot, plot(main, base));
   if (values.json) {
-    const out: Record<string, unknown> = { ...main.r, bundle: main.name, seed: o.seed, split: o.split, ...(o.lr === undefined ? {} : { lr: o.lr }) };
-    if (base) out.baseline = { bundle: base.name, mean: base.r.mean, ci95: base.r.ci95, ...(base.r.curve ? { curve: base.r.curve } : {}) };
+    // ci95 is null when one episode cannot give an interval (0 would claim an exact mean).
+    const ci = <T extends { ci95: number }>(x: T) => (main.r.episodes >= 2 ? x : { ...x, ci95: null });
+    const out: Record<string, unknown> = { ...ci(main.r), ...(main.r.curve ? { curve: main.r.curve.map(ci) } : {}), bundle: main.name, seed: o.seed, split: o.split, ...(o.lr === undefined ? {} : { lr: o.lr }) };
+    if (base) out.baseline = { bundle: base.name, mean: base.r.mean, ci95: ci(base.r).ci95, ...(base.r.curve ? { curve: base.r.curve.map(ci) } : {}) };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } else process.stdout.write(describe(main.name, main.r, base));
   return 0;

@@ -4,22 +4,10 @@ import { ModelError } from '../src/engine/index';
 import { ManifestError } from '../src/store/manifest';
 import { StoreError } from '../src/store/store-ops';
 import { CliError, UsageError } from './bundle/cli-io';
+import { alternatives, MODELS_SUBCOMMANDS as SUBS } from './subcommands';
 import type { TargetDeps } from './models/target';
 
-interface Sub {
-  usage: string;
-  run: (argv: string[], deps?: TargetDeps) => Promise<number>;
-}
-
-const SUBS: Record<string, () => Promise<Sub>> = {
-  publish: () => import('./models/publish'),
-  list: () => import('./models/list'),
-  versions: () => import('./models/versions'),
-  rollback: () => import('./models/rollback'),
-  remove: () => import('./models/remove'),
-};
-
-const SUMMARY = 'publish | list | versions | rollback | remove models in the model store (R2)';
+const SUMMARY = `${alternatives(SUBS)} models in the model store (R2)`;
 const oneLine = (s: string): string => s.replace(/\s*\n\s*/g, ' ');
 
 /** The positional argument (the bundle file for publish), for error lines. */

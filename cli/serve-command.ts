@@ -18,7 +18,9 @@ The API of the worker (same routes, auth, limits, errors, quotas) on Node, heads
   --keys FILE         API_KEYS as JSON: {"<sha256 hex of key>": "<tenant>"}
   --vars FILE         KEY=VALUE lines (HEAD_TTL_SECONDS, MAX_*, RATE_LIMITS, API_KEYS...)
 Vars also come from ./.dev.vars and the environment (docs/deploy.md); with no keys anywhere the
-local key 'local-dev-key' (tenant 'local') works on loopback. SIGINT/SIGTERM drain and stop.`;
+local key 'local-dev-key' (tenant 'local') works on loopback; off loopback that key is refused
+wherever it comes from (npm start puts it in .dev.vars). SIGINT/SIGTERM/SIGHUP drain and stop; under
+npx, npm exec or npm run, so does the npm wrapper's exit.`;
 
 function portOf(raw: string | undefined): number {
   const v = raw ?? '8787';
@@ -27,6 +29,8 @@ function portOf(raw: string | undefined): number {
 }
 
 async function run(argv: string[]): Promise<number> {
+  // A closed stderr (a wrapper that exited) must not crash the drain and leave the store locked.
+  process.stderr.on('error', () => undefined);
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
@@ -52,12 +56,23 @@ async function run(argv: string[]): Promise<number> {
   const storeNote = published ? `; published models from ${resolve(modelsDir!)}${published.names.length ? ` (${published.names.join(', ')})` : ' (none yet)'}` : '';
   process.stderr.write(`fewshot serve: listening on ${server.url} (models ${bundles.map((b) => b.name).join(', ')}${storeNote}; store ${store}; keys from ${keysFrom}${sweptNote})\n`);
   await new Promise<void>((done) => {
-    const stop = (signal: string) => {
-      process.stderr.write(`fewshot serve: ${signal}: draining and stopping\n`);
+    let stopping = false;
+    const stop = (why: string) => {
+      if (stopping) return;
+      stopping = true;
+      process.stderr.write(`fewshot serve: ${why}: draining and stopping\n`);
       void server.close().then(done);
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGHUP', () => stop('SIGHUP'));
+    // npx, npm exec and npm run start this process under `sh -c`, and npm passes a SIGTERM to that
+    // sh, which dies without passing it on: the server would outlive its wrapper, holding the port
+    // and the store. Under npm (which sets npm_command), losing the parent is taken as a SIGTERM.
+    if (process.env.npm_command !== undefined) {
+      const parent = process.ppid;
+      setInterval(() => process.ppid !== parent && stop('its npm wrapper exited'), 500).unref();
+    }
   });
   return 0;
 }

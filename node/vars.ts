@@ -5,8 +5,11 @@ import { readConfig, CONFIG_VARS } from '../worker/config';
 import { parseKeyTable } from '../worker/middleware/auth';
 import { parseRateLimits } from '../worker/rate-limit/config';
 
+/** sha256("local-dev-key"): public (it is in the repo), so it must never open a server to the network. */
+export const LOCAL_DEV_KEY_HASH = 'ed5a18fb8f807f996d649e379d3f35f39c543a91bdbf88c492f2ebd10d4df86c';
+
 /** The key table `npm start` uses (.dev.vars.example): sha256("local-dev-key") → tenant "local". */
-export const LOCAL_DEV_KEYS = JSON.stringify({ ed5a18fb8f807f996d649e379d3f35f39c543a91bdbf88c492f2ebd10d4df86c: 'local' });
+export const LOCAL_DEV_KEYS = JSON.stringify({ [LOCAL_DEV_KEY_HASH]: 'local' });
 
 /** A vars or keys problem: the server does not start. */
 export class VarsError extends Error {}
@@ -46,7 +49,9 @@ const isLoopback = (host: string) => host === 'localhost' || host === '::1' || (
  * The worker's vars for `fewshot serve`, later sources winning: `.dev.vars` in the working directory
  * (as wrangler dev reads it), the environment (the names worker/config.ts knows, API_KEYS,
  * RATE_LIMITS), `--vars FILE` (same format), `--keys FILE` (the API_KEYS JSON). With no keys at all
- * the local development key works — on a loopback host only. Every value is checked now.
+ * the local development key works — on a loopback host only, and that holds wherever the key came
+ * from: `npm start` copies it into .dev.vars, so a non-loopback host refuses any table that holds it.
+ * Every value is checked now.
  */
 export function resolveVars(opts: { cwd: string; env: NodeJS.ProcessEnv; varsFile?: string; keysFile?: string; host: string }): ResolvedVars {
   const vars: Record<string, string> = {};
@@ -72,10 +77,15 @@ export function resolveVars(opts: { cwd: string; env: NodeJS.ProcessEnv; varsFil
     vars.API_KEYS = LOCAL_DEV_KEYS;
     keysFrom = 'the local development key (local-dev-key → tenant local)';
   }
+  let table: { hash: Uint8Array }[];
   try {
-    if (parseKeyTable(vars.API_KEYS).length === 0) throw new Error('no keys');
+    table = parseKeyTable(vars.API_KEYS);
+    if (table.length === 0) throw new Error('no keys');
   } catch (e) {
     throw new VarsError(`API_KEYS from ${keysFrom} is invalid: ${(e as Error).message}`);
+  }
+  if (!isLoopback(opts.host) && table.some((k) => Buffer.from(k.hash).toString('hex') === LOCAL_DEV_KEY_HASH)) {
+    throw new VarsError(`--host ${opts.host} is reachable from other machines, but API_KEYS from ${keysFrom} holds the public development key (local-dev-key): remove it and give real keys (--keys FILE or API_KEYS)`);
   }
   try {
     readConfig({ ...vars });

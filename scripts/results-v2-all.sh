@@ -8,14 +8,14 @@ R="npx tsx scripts/results-v2.ts"
 E=${EPISODES:-600}
 (
   for style in clean episode image; do
-    $R bundles/glyphs.fsb --episodes "$E" --only $style --ways 5 --shots 5 --json docs/results/v2-$style-5w5s.json
+    $R bundles/glyphs-v2.fsb --episodes "$E" --only $style --ways 5 --shots 5 --json docs/results/v2-$style-5w5s.json
   done
   for style in clean episode image; do
-    $R bundles/glyphs.fsb --episodes "$E" --only $style --ways 5 --shots 1 --json docs/results/v2-$style-5w1s.json
+    $R bundles/glyphs-v2.fsb --episodes "$E" --only $style --ways 5 --shots 1 --json docs/results/v2-$style-5w1s.json
   done
 ) &
 (
-  $R bundles/glyphs.fsb --episodes "$E" --only clean --ways 20 --shots 1 --json docs/results/v2-clean-20w1s.json
+  $R bundles/glyphs-v2.fsb --episodes "$E" --only clean --ways 20 --shots 1 --json docs/results/v2-clean-20w1s.json
   $R bundles/glyphs-int8.fsb --episodes "$E" --only clean --ways 5 --shots 1 --json docs/results/v2-int8-clean-5w1s.json
   $R bundles/glyphs-int8.fsb --episodes "$E" --only clean --ways 5 --shots 5 --json docs/results/v2-int8-clean-5w5s.json
   # The previous default model on the same episodes (its own default steps).

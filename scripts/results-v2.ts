@@ -11,7 +11,7 @@ import { decodeBundle } from '../src/bundle/index';
 import { loadGlyphsFromDisk } from '../cli/glyphs-data';
 import { adapt } from '../src/engine/adapt';
 import { createModel } from '../src/engine/model';
-import { predict } from '../src/engine/predict';
+import { predict, unknownThreshold } from '../src/engine/predict';
 import { auroc, expectedCalibrationError } from '../src/eval/calibration';
 import { openRun } from '../src/eval/open-episodes';
 import { meanCi95 } from '../src/eval/stats';
@@ -29,7 +29,7 @@ if (!file) throw new Error('usage: tsx scripts/results-v2.ts BUNDLE [options]');
 await initNodeBackend();
 const dataset = await loadGlyphsFromDisk();
 const data = await decodeBundle(new Uint8Array(readFileSync(file)));
-if (values.scope) data.defaults = { ...data.defaults, scope: values.scope as 'film' | 'head' };
+if (values.scope) data.defaults = { ...data.defaults, scope: values.scope as 'film' | 'head' | 'late' };
 const model = createModel(data);
 const episodes = Number(values.episodes ?? 600);
 const steps = values.steps === undefined ? model.defaults.steps : Number(values.steps);
@@ -67,10 +67,13 @@ for (const style of styles) {
     const correct = tuned.flatMap((o) => o.logits.map((l, j) => l.indexOf(Math.max(...l)) === o.labels[j]));
     const inD = tuned.flatMap((o) => o.distances);
     const outD = tuned.flatMap((o) => o.outlierDistances);
-    const threshold = model.defaults.unknownDistance;
+    // The bundle's "none of these" distance for this shot count (per-shot tables since v3).
+    const threshold = unknownThreshold(model.defaults, shots!);
+    // Through the API a rejected query is answered "none of these": right only if also not rejected.
+    const apiAcc = threshold === undefined ? undefined : meanCi95(tuned.map((o) => o.logits.filter((l, j) => l.indexOf(Math.max(...l)) === o.labels[j] && o.distances[j]! <= threshold).length / o.logits.length));
     const r = {
       bundle: file, split, style, ways, shots, episodes, steps, lr: lr ?? model.defaults.lr, scope: model.defaults.scope,
-      acc_steps0: acc0, acc_steps: accS, paired_diff: paired,
+      acc_steps0: acc0, acc_steps: accS, paired_diff: paired, acc_api: apiAcc,
       error_cut: acc0.mean < 1 ? 1 - (1 - accS.mean) / (1 - acc0.mean) : 0,
       loss_before: meanCi95(tuned.map((o) => o.loss.before)).mean, loss_after: meanCi95(tuned.map((o) => o.loss.after)).mean,
       ece: expectedCalibrationError(conf, correct),

@@ -58,7 +58,9 @@ export const createApp = (opts: AppOptions) => {
   let requested = false;
   // A failed preload is forgotten by the registry and retried by the first request that needs it.
   for (const name of opts.preload ?? []) models.get(name)?.then((m) => m.status === 'ready' && !requested && warmUp(m.model)).catch(() => {});
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  // strict: false — `/v1/models/glyphs/adapt/` is the same route as without the slash (a 405 that
+  // lists the very method used would say nothing true).
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook, strict: false });
   app.use('*', async (_, next) => {
     requested = true;
     await next();

@@ -17,7 +17,7 @@ import type { RuntimeResult } from '../suite/in-runtime';
 /** The bundles the worker embeds, read from disk. */
 export function bundleFiles(): { glyphs: Uint8Array; glyphsPrevious: Uint8Array; sine: Uint8Array } {
   const read = (f: string): Uint8Array => new Uint8Array(readFileSync(join(ROOT, 'bundles', f)));
-  return { glyphs: read('glyphs.fsb'), glyphsPrevious: read('glyphs-v1.fsb'), sine: read('sine-maml.fsb') };
+  return { glyphs: read('glyphs.fsb'), glyphsPrevious: read('glyphs-v2.fsb'), sine: read('sine-maml.fsb') };
 }
 
 /** Runs the warm suite in Node. */

@@ -38,7 +38,7 @@ export interface RuntimeSummary {
   cold_first_request_prewarmed_ms: number | null;
   bundle_decode_ms: number;
   glyphs: Record<string, number | string | null>;
-  /** The previous default glyphs model in the same run (bundles/glyphs-v1.fsb), and current ÷ previous. */
+  /** The previous default glyphs model in the same run (bundles/glyphs-v2.fsb, scope film), and current ÷ previous. */
   glyphs_previous: { adapt_ms: number; predict_ms: number; adapt_ratio: number; predict_ratio: number } | null;
   sine: { adapt_ms: number; kernels_per_step: number };
   cold: {

@@ -1,5 +1,5 @@
 // Whole API requests through the production Hono app (`createApp`), in-process: routing, auth
-// (SHA-256 of the key), zod validation of a ~50 KB JSON body, head id (SHA-256 of the canonical
+// (SHA-256 of the key), zod validation of a ~50 KB JSON body, adapt key (SHA-256 of the canonical
 // request), adapt, head encoding, KV (in memory here, so no I/O: the time is CPU), JSON response.
 import { timeCalls, timeOptions } from './stats';
 import type { SupportSet } from '../../src/engine/index';
@@ -24,7 +24,7 @@ export const BENCH_KEY = 'local-dev-key';
 /** sha256("local-dev-key") → tenant "local", as in .dev.vars.example. */
 export const BENCH_API_KEYS = JSON.stringify({ ed5a18fb8f807f996d649e379d3f35f39c543a91bdbf88c492f2ebd10d4df86c: 'local' });
 
-/** A copy of `base` made unique by `i`: two pixels of the first image encode i (so its head id is new). */
+/** A copy of `base` made unique by `i`: two pixels of the first image encode i (so its adapt key is new). */
 export function uniqueSupport(base: SupportSet, i: number): SupportSet {
   const inputs = base.inputs.map((r) => [...r]);
   inputs[0]![0] = ((i % 1000) + 1) / 1000;

@@ -27,7 +27,7 @@ import type { RequestPartsResult } from './request-parts';
 export interface RuntimeEnv {
   runtime: 'node' | 'workerd';
   glyphs: Uint8Array;
-  /** The previous default glyphs model (bundles/glyphs-v1.fsb), measured beside the current one. */
+  /** The previous default glyphs model (bundles/glyphs-v2.fsb, scope film), measured beside the current one. */
   glyphsPrevious?: Uint8Array;
   sine: Uint8Array;
   /** A fresh, unregistered fused kernel for the SIMD peak probe (undefined: skip it). */

@@ -1,6 +1,6 @@
 // Where an adapt request's time goes besides adapt() itself: body parsing, the zod schema over every
 // input number, the content address (canonical JSON of the support set + SHA-256), head encoding.
-import { encodeHead, decodeHead, headIdFor } from '../../src/head/index';
+import { encodeHead, decodeHead, adaptKeyFor } from '../../src/head/index';
 import { AdaptRequestSchema } from '../../worker/schemas/adapt';
 import { timeCalls, timeOptions } from './stats';
 import type { Head } from '../../src/head/index';
@@ -26,7 +26,7 @@ export async function benchRequestParts(modelId: string, support: SupportSet, he
     zod_validate_ms: await timeCalls(() => {
       if (!AdaptRequestSchema.safeParse(parsed).success) throw new Error('bench body does not validate');
     }, t),
-    head_id_ms: await timeCalls(() => headIdFor(modelId, support, { steps: 10, lr: 0.01 }), t),
+    head_id_ms: await timeCalls(() => adaptKeyFor(modelId, support, { steps: 10, lr: 0.01 }), t),
     encode_head_ms: await timeCalls(() => encodeHead(head), t),
     decode_head_ms: await timeCalls(() => decodeHead(bytes), t),
   };

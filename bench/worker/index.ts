@@ -10,7 +10,7 @@ import { createApp } from '../../worker/app';
 import { durableExamplesStore } from '../../worker/examples/durable-object';
 import type { TenantExamples } from '../../worker/examples/durable-object';
 import { embeddedBundles } from '../../worker/models/embedded';
-import glyphsV1 from '../../bundles/glyphs-v1.fsb';
+import glyphsV2 from '../../bundles/glyphs-v2.fsb';
 import { BENCH_API_KEYS } from '../suite/app-requests';
 import { coldParts } from '../suite/cold-parts';
 import { benchExamplesAppend } from '../suite/examples-append';
@@ -40,7 +40,7 @@ function benchApp(env: BenchEnv) {
 async function suite(body: { quick: boolean; inputs: CaseBInputs }, benchEnv: BenchEnv): Promise<unknown> {
   await initWorkerdBackend();
   const { app, appEnv } = benchApp(benchEnv);
-  const env = { runtime: 'workerd' as const, glyphs: await bundleBytes('glyphs'), glyphsPrevious: new Uint8Array(glyphsV1), sine: await bundleBytes('sine-maml'), probeKernel: await createWorkerdFusedKernel(), app, appEnv, examples: benchEnv.USER_EXAMPLES !== undefined };
+  const env = { runtime: 'workerd' as const, glyphs: await bundleBytes('glyphs'), glyphsPrevious: new Uint8Array(glyphsV2), sine: await bundleBytes('sine-maml'), probeKernel: await createWorkerdFusedKernel(), app, appEnv, examples: benchEnv.USER_EXAMPLES !== undefined };
   return runRuntimeSuite(env, body.inputs, { quick: body.quick, log: (m) => console.log(m) });
 }
 

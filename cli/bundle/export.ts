@@ -47,7 +47,10 @@ export async function run(argv: string[]): Promise<number> {
     tensors: Object.fromEntries(Object.entries(model.tensors).map(([name, t]) => [name, { shape: t.shape, storedAs: model.storage!.dtypes[name], values: Array.from(t.data) }])),
   };
   const text = `${JSON.stringify(doc)}\n`;
-  if (out) await writeAtomic(out, text);
-  else process.stdout.write(text);
+  if (out) {
+    await writeAtomic(out, text);
+    // Like tfjs: say what was written (stdout carries the JSON itself only when there is no --out).
+    process.stdout.write(`wrote ${out}: ${Buffer.byteLength(text)} bytes, ${Object.keys(doc.tensors).length} tensors (${model.spec.task}), id ${model.id}\n`);
+  } else process.stdout.write(text);
   return 0;
 }

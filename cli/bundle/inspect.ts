@@ -4,6 +4,7 @@ import type { AdaptationDefaults, Layer } from '../../src/spec/model-spec';
 import { readBytes } from './cli-io';
 import { parseUsage, usageLine } from '../usage';
 import type { Usage } from '../usage';
+import { plural } from '../../src/util/plural';
 
 export const spec: Usage = {
   command: 'fewshot bundle inspect',
@@ -79,10 +80,10 @@ export function describe(info: BundleInfo): string {
   const lines = [
     `${h.name}  (fsb ${info.version})`,
     `id          ${info.id}`,
-    `task        ${h.spec.task}, input [${h.spec.inputShape.join(', ')}] → embedding [${s.embedding.join(', ')}] → ${s.outputs === 'ways' ? "one output per support-set class ('ways')" : `${s.outputs} outputs`}`,
+    `task        ${h.spec.task}, input [${h.spec.inputShape.join(', ')}] → embedding [${s.embedding.join(', ')}] → ${s.outputs === 'ways' ? "one output per support-set class ('ways')" : plural(s.outputs, 'output')}`,
     `body        ${h.spec.body.map(layerText).join(' → ') || '(none)'}`,
     `head        ${h.spec.head.map(layerText).join(' → ')}`,
-    `adaptation  scope ${d.scope}${d.lateBlocks !== undefined ? ` (last ${d.lateBlocks} blocks)` : ''} · ${d.steps} steps · lr ${d.lr} (${d.lrMode}${d.optimizer && d.optimizer !== 'sgd' ? `, ${d.optimizer}` : ''}) · head init ${d.headInit}${d.guard === 'split' ? ' · guard split' : ''}${d.temperature !== undefined ? ` · temperature ${d.temperature.toPrecision(4)}` : ''}${unknownText(d)}`,
+    `adaptation  scope ${d.scope}${d.lateBlocks !== undefined ? ` (last ${d.lateBlocks === 1 ? "block" : `${d.lateBlocks} blocks`})` : ''} · ${d.steps} steps · lr ${d.lr} (${d.lrMode}${d.optimizer && d.optimizer !== 'sgd' ? `, ${d.optimizer}` : ''}) · head init ${d.headInit}${d.guard === 'split' ? ' · guard split' : ''}${d.temperature !== undefined ? ` · temperature ${d.temperature.toPrecision(4)}` : ''}${unknownText(d)}`,
     `limits      steps ${d.limits.minSteps}..${d.limits.maxSteps} · lr ${d.limits.minLr}..${d.limits.maxLr} · ≤ ${d.limits.maxClasses} classes · ≤ ${d.limits.maxExamples} examples`,
     ...(d.labels ? [`labels      ${d.labels.join(', ')}`] : []),
     `provenance  ${Object.entries(p).filter(([k]) => k !== 'metrics').map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' · ')}`,

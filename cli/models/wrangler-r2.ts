@@ -29,7 +29,27 @@ export const runWrangler: WranglerRunner = (args) =>
     child.on('close', (code) => resolvePromise({ code: code ?? 1, stdout, stderr }));
   });
 
-const lastLine = (r: RunResult): string => (r.stderr.trim() || r.stdout.trim()).split('\n').filter((l) => l.trim()).pop()?.trim() ?? `exit ${r.code}`;
+const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
+
+/**
+ * Wrangler's own reason for a failure, as one line: the text of its `✘ [ERROR]` block (with the lines
+ * that continue it), else its last line that is not the "Logs were written to …" footer — which is
+ * what it prints last, and says nothing about why (no CLOUDFLARE_API_TOKEN, not logged in, …).
+ */
+export function wranglerError(r: RunResult): string {
+  const lines = `${r.stderr}\n${r.stdout}`.replace(ANSI, '').split(/\r?\n/);
+  const at = lines.findIndex((l) => /\[ERROR\]/.test(l));
+  if (at >= 0) {
+    const block = [lines[at]!.replace(/^.*?\[ERROR\]\s*/, '')];
+    for (const l of lines.slice(at + 1)) {
+      if (!l.trim()) break;
+      block.push(l.trim());
+    }
+    return block.join(' ').trim();
+  }
+  const useful = lines.map((l) => l.trim()).filter((l) => l && !/Logs were written to/.test(l));
+  return useful.pop() ?? `exit ${r.code}`;
+}
 
 /**
  * The remote bucket through `wrangler r2 object get|put|delete --remote` (wrangler's own login or
@@ -58,7 +78,7 @@ export class WranglerR2 implements R2Like {
     const r = await this.wrangler(['get', `${this.bucket}/${key}`, '--file', file]);
     if (r.code !== 0) {
       if (/specified key does not exist/i.test(r.stderr + r.stdout)) return null;
-      throw new CliError(`wrangler r2 object get ${this.bucket}/${key} failed: ${lastLine(r)}`);
+      throw new CliError(`wrangler r2 object get ${this.bucket}/${key} failed: ${wranglerError(r)}`);
     }
     const bytes = new Uint8Array(await readFile(file));
     await rm(file, { force: true });
@@ -71,13 +91,13 @@ export class WranglerR2 implements R2Like {
     const type = options.httpMetadata?.contentType;
     const r = await this.wrangler(['put', `${this.bucket}/${key}`, '--file', file, ...(type ? ['--content-type', type] : [])]);
     await rm(file, { force: true });
-    if (r.code !== 0) throw new CliError(`wrangler r2 object put ${this.bucket}/${key} failed: ${lastLine(r)}`);
+    if (r.code !== 0) throw new CliError(`wrangler r2 object put ${this.bucket}/${key} failed: ${wranglerError(r)}`);
     return { key, etag: '' };
   }
 
   async delete(key: string): Promise<void> {
     const r = await this.wrangler(['delete', `${this.bucket}/${key}`]);
-    if (r.code !== 0 && !/specified key does not exist/i.test(r.stderr + r.stdout)) throw new CliError(`wrangler r2 object delete ${this.bucket}/${key} failed: ${lastLine(r)}`);
+    if (r.code !== 0 && !/specified key does not exist/i.test(r.stderr + r.stdout)) throw new CliError(`wrangler r2 object delete ${this.bucket}/${key} failed: ${wranglerError(r)}`);
   }
 
   async close(): Promise<void> {

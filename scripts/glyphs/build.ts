@@ -4,14 +4,8 @@ import type { UnpackedPackage } from './download';
 import { openFace, renderGlyph, scanFaces } from './faces';
 import type { Face } from './faces';
 import type { RasterOptions } from './rasterize';
-import {
-  ALL_SCRIPTS,
-  INSTANCES_PER_CLASS,
-  MAX_CLASSES_PER_SCRIPT,
-  MIN_DESIGNS,
-  MIN_FACES,
-  candidateScript,
-} from './recipe';
+import { GLYPH_RECIPE } from './recipe';
+import type { GlyphRecipe } from './recipe';
 
 /** One image of a class: the face that drew it, and whether it is an affine variation. */
 export interface Instance {
@@ -31,6 +25,9 @@ export interface BuildStats {
   excludedFaces: string[];
   renders: number;
   dropped: { noInk: number; notdef: number; sameImageTwoChars: number; sameImageSameClass: number };
+  /** Recipes with minInk / dropLookAlikes: thin renders dropped, classes dropped for sharing an image with an earlier class. */
+  thin: number;
+  lookAlikeClasses: string[];
   augmented: number;
 }
 
@@ -40,23 +37,21 @@ export interface BuildResult {
   stats: BuildStats;
 }
 
-// Characters ranked by cmap coverage are rendered with slack: filters remove some before the cut to 55.
-const CANDIDATES_PER_SCRIPT = 80;
-
 const keyOf = (img: Uint8Array): string => createHash('sha1').update(img).digest('base64');
 
-function pickCandidates(coverage: Map<number, number[]>, faces: Face[]): Map<number, string> {
+// Characters ranked by cmap coverage are rendered with slack (recipe.candidatesPerGroup): filters remove some before the cut.
+function pickCandidates(coverage: Map<number, number[]>, faces: Face[], recipe: GlyphRecipe): Map<number, string> {
   const byScript = new Map<string, { cp: number; n: number }[]>();
   for (const [cp, ids] of coverage) {
     const designs = new Set(ids.map((id) => faces[id]!.design));
-    if (ids.length < MIN_FACES || designs.size < MIN_DESIGNS) continue;
-    const script = candidateScript(cp)!;
+    if (ids.length < recipe.minFaces || designs.size < recipe.minDesigns) continue;
+    const script = recipe.groupOf(cp)!;
     (byScript.get(script) ?? byScript.set(script, []).get(script)!).push({ cp, n: ids.length });
   }
   const chosen = new Map<number, string>();
   for (const [script, list] of byScript) {
     list.sort((a, b) => b.n - a.n || a.cp - b.cp);
-    for (const { cp } of list.slice(0, CANDIDATES_PER_SCRIPT)) chosen.set(cp, script);
+    for (const { cp } of list.slice(0, recipe.candidatesPerGroup)) chosen.set(cp, script);
   }
   return chosen;
 }
@@ -91,18 +86,18 @@ function orderInstances(found: { face: number; img: Uint8Array }[], faces: Face[
 }
 
 /** Runs the recipe over unpacked packages: coverage, rendering, filters, class choice, augmentation fill. */
-export function buildDataset(pkgs: UnpackedPackage[], seed: number, log: (s: string) => void): BuildResult {
+export function buildDataset(pkgs: UnpackedPackage[], seed: number, log: (s: string) => void, recipe: GlyphRecipe = GLYPH_RECIPE): BuildResult {
   const scriptCache = new Map<number, string | null>();
   const coverage = new Map<number, number[]>();
   const { faces, excluded } = scanFaces(pkgs, (face, font) => {
     for (const cp of font.characterSet) {
       let s = scriptCache.get(cp);
-      if (s === undefined) scriptCache.set(cp, (s = candidateScript(cp)));
+      if (s === undefined) scriptCache.set(cp, (s = recipe.groupOf(cp)));
       if (s) (coverage.get(cp) ?? coverage.set(cp, []).get(cp)!).push(face.id);
     }
-  });
+  }, recipe.isExcludedFace);
   log(`faces: ${faces.length} usable, ${excluded.length} excluded by name; ${coverage.size} candidate characters`);
-  const candidates = pickCandidates(coverage, faces);
+  const candidates = pickCandidates(coverage, faces, recipe);
   const perFace = new Map<number, number[]>();
   for (const cp of [...candidates.keys()].sort((a, b) => a - b))
     for (const id of coverage.get(cp)!) (perFace.get(id) ?? perFace.set(id, []).get(id)!).push(cp);
@@ -112,6 +107,8 @@ export function buildDataset(pkgs: UnpackedPackage[], seed: number, log: (s: str
     excludedFaces: excluded,
     renders: 0,
     dropped: { noInk: 0, notdef: 0, sameImageTwoChars: 0, sameImageSameClass: 0 },
+    thin: 0,
+    lookAlikeClasses: [],
     augmented: 0,
   };
   const found = new Map<number, { face: number; img: Uint8Array }[]>();
@@ -130,6 +127,10 @@ export function buildDataset(pkgs: UnpackedPackage[], seed: number, log: (s: str
       const img = renderGlyph(font, cp);
       if (!img) {
         stats.dropped.noInk++;
+        continue;
+      }
+      if (recipe.minInk && img.reduce((a, v) => a + v, 0) < recipe.minInk * 255 * img.length) {
+        stats.thin++;
         continue;
       }
       const k = keyOf(img);
@@ -152,31 +153,51 @@ export function buildDataset(pkgs: UnpackedPackage[], seed: number, log: (s: str
   log(`rendered ${stats.renders} glyphs`);
 
   const classes: BuiltClass[] = [];
-  for (const script of ALL_SCRIPTS) {
+  for (const script of [...recipe.splits.train, ...recipe.splits.validation, ...recipe.splits.test]) {
     const ranked: { cp: number; faces: number; list: Instance[] }[] = [];
     for (const [cp, s] of candidates) {
       if (s !== script) continue;
       // Eligibility counts faces as the recipe does (a UI twin of a face counts); instances are distinct images.
       const drawn = found.get(cp) ?? [];
       const designs = new Set(drawn.map((i) => faces[i.face]!.design));
-      if (drawn.length < MIN_FACES || designs.size < MIN_DESIGNS) continue;
+      if (drawn.length < recipe.minFaces || designs.size < recipe.minDesigns) continue;
       const { list, dupes } = orderInstances(drawn, faces);
+      if (list.length < (recipe.minInstances ?? 0)) continue;
       stats.dropped.sameImageSameClass += dupes;
       ranked.push({ cp, faces: drawn.length, list });
     }
     ranked.sort((a, b) => b.faces - a.faces || a.cp - b.cp);
-    const kept = ranked.slice(0, MAX_CLASSES_PER_SCRIPT).sort((a, b) => a.cp - b.cp);
-    for (const { cp, list } of kept) classes.push({ script, codePoint: cp, instances: list.slice(0, INSTANCES_PER_CLASS) });
+    const kept = ranked.slice(0, recipe.maxClassesPerGroup).sort((a, b) => a.cp - b.cp);
+    for (const { cp, list } of kept) classes.push({ script, codePoint: cp, instances: list.slice(0, recipe.instancesPerClass) });
   }
-  stats.augmented = fillWithVariations(classes, faces, pkgs, seed);
+  if (recipe.dropLookAlikes) dropLookAlikes(classes, stats);
+  stats.augmented = fillWithVariations(classes, faces, pkgs, seed, recipe.instancesPerClass);
   return { faces, classes, stats };
 }
 
-/** Fills every class to INSTANCES_PER_CLASS with seeded affine variations of its own instances' outlines. */
-function fillWithVariations(classes: BuiltClass[], faces: Face[], pkgs: UnpackedPackage[], seed: number): number {
+/**
+ * Drops a class any of whose drawings equals a drawing of an earlier class (in group order, then code
+ * point): the two characters look alike (⁄ fraction slash, ∕ division slash) or a font mislabels one.
+ */
+function dropLookAlikes(classes: BuiltClass[], stats: BuildStats): void {
+  const owner = new Set<string>();
+  const kept = classes.filter((c) => {
+    const keys = c.instances.map((i) => keyOf(i.img));
+    if (keys.some((k) => owner.has(k))) {
+      stats.lookAlikeClasses.push(`${String.fromCodePoint(c.codePoint)} U+${c.codePoint.toString(16).toUpperCase()}`);
+      return false;
+    }
+    for (const k of keys) owner.add(k);
+    return true;
+  });
+  classes.splice(0, classes.length, ...kept);
+}
+
+/** Fills every class to `instances` images with seeded affine variations of its own instances' outlines. */
+function fillWithVariations(classes: BuiltClass[], faces: Face[], pkgs: UnpackedPackage[], seed: number, instances: number): number {
   const jobs = new Map<number, { cls: BuiltClass; slot: number; cp: number; raster: RasterOptions }[]>();
   for (const cls of classes) {
-    const plan = planVariations(cls.instances.map((i) => i.face), cls.codePoint, seed, INSTANCES_PER_CLASS);
+    const plan = planVariations(cls.instances.map((i) => i.face), cls.codePoint, seed, instances);
     plan.forEach(({ source, raster }, k) => {
       const job = { cls, slot: cls.instances.length + k, cp: cls.codePoint, raster };
       (jobs.get(source) ?? jobs.set(source, []).get(source)!).push(job);

@@ -61,12 +61,14 @@ export function ensureUnpacked(pkg: string, cacheDir: string): UnpackedDeb {
   };
 }
 
-/** Downloads (cached) and unpacks (cached) one package, listing its font files under usr/share/fonts. */
-export function ensurePackage(pkg: string, cacheDir: string): UnpackedPackage {
+/** Downloads (cached) and unpacks (cached) one package, listing its font files under usr/share/fonts (and fontDirs). */
+export function ensurePackage(pkg: string, cacheDir: string, fontDirs: readonly string[] = ['usr/share/fonts']): UnpackedPackage {
   const unpacked = ensureUnpacked(pkg, cacheDir);
   const files: string[] = [];
-  const fontsDir = join(unpacked.root, 'usr/share/fonts');
-  if (existsSync(fontsDir)) walk(fontsDir, files);
+  for (const dir of fontDirs) {
+    const fontsDir = join(unpacked.root, dir);
+    if (existsSync(fontsDir)) walk(fontsDir, files);
+  }
   return { ...unpacked, fontFiles: files.filter((f) => FONT_FILE.test(f)).map((f) => relative(unpacked.root, f)) };
 }
 

@@ -43,7 +43,11 @@ export function openFace(pkg: UnpackedPackage, face: Face): Font {
 }
 
 /** Lists the faces of the packages, dropping faces excluded by name, in a fixed order; calls visit with each open font. */
-export function scanFaces(pkgs: UnpackedPackage[], visit: (face: Face, font: Font) => void): { faces: Face[]; excluded: string[] } {
+export function scanFaces(
+  pkgs: UnpackedPackage[],
+  visit: (face: Face, font: Font) => void,
+  excludeFace: (fullName: string, family: string) => boolean = isExcludedFace,
+): { faces: Face[]; excluded: string[] } {
   const faces: Face[] = [];
   const excluded: string[] = [];
   pkgs.forEach((pkg, pkgIndex) => {
@@ -53,7 +57,7 @@ export function scanFaces(pkgs: UnpackedPackage[], visit: (face: Face, font: Fon
         const family = text(font.getName('preferredFamily')) || text(font.familyName);
         const style = text(font.getName('preferredSubfamily')) || text(font.subfamilyName);
         const fullName = text(font.fullName) || `${family} ${style}`;
-        if (isExcludedFace(fullName, family)) {
+        if (excludeFace(fullName, family)) {
           excluded.push(`${fullName} (${pkg.name})`);
           return;
         }

@@ -66,3 +66,42 @@ export function styleRank(subfamily: string, fullName: string): number {
   const styled = /bold|italic|oblique|light|thin|black|heavy|semi|demi|extra|ultra|medium/i.test(fullName);
   return regular && !styled ? 0 : 1;
 }
+
+/** What a glyph-like domain chooses: candidate characters and their group, the thresholds, the faces and the splits. */
+export interface GlyphRecipe {
+  /** Groups (scripts, Unicode blocks) per split; a class's group decides its split. */
+  splits: Record<SplitName, readonly string[]>;
+  /** The group of a candidate code point, or null when it is no candidate. */
+  groupOf(codePoint: number): string | null;
+  minFaces: number;
+  minDesigns: number;
+  /** Distinct font-drawn images a class needs after duplicates are dropped (glyphs: no such rule). */
+  minInstances?: number;
+  maxClassesPerGroup: number;
+  /** Renders with less ink than this share of the frame are dropped (glyphs: no such rule; none has so little). */
+  minInk?: number;
+  /** Drop a class that shares a drawing with an earlier class (glyphs keep Latin A / Greek Alpha alike). */
+  dropLookAlikes?: boolean;
+  /** How many best-covered characters per group are rendered (filters remove some before the cut). */
+  candidatesPerGroup: number;
+  instancesPerClass: number;
+  isExcludedFace(fullName: string, family: string): boolean;
+}
+
+/** The glyphs recipe (docs/glyphs.md). */
+export const GLYPH_RECIPE: GlyphRecipe = {
+  splits: SPLIT_SCRIPTS,
+  groupOf: candidateScript,
+  minFaces: MIN_FACES,
+  minDesigns: MIN_DESIGNS,
+  maxClassesPerGroup: MAX_CLASSES_PER_SCRIPT,
+  candidatesPerGroup: 80,
+  instancesPerClass: INSTANCES_PER_CLASS,
+  isExcludedFace,
+};
+
+/** The split of a group under a recipe's splits. */
+export function splitOfGroup(splits: Record<SplitName, readonly string[]>, group: string): SplitName {
+  for (const name of ['train', 'validation', 'test'] as const) if (splits[name].includes(group)) return name;
+  throw new Error(`group ${group} is in no split`);
+}

@@ -1,14 +1,20 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import type { GlyphClass, GlyphFont, GlyphIndex, GlyphPackage } from '../../src/data/glyph-index';
+import type { GlyphClass, GlyphFont, GlyphIndex, GlyphPackage, SplitName } from '../../src/data/glyph-index';
 import type { BuiltClass } from './build';
 import type { Face } from './faces';
-import { SPLIT_SCRIPTS, splitOfScript } from './recipe';
+import { SPLIT_SCRIPTS, splitOfGroup } from './recipe';
 
 export const SIZE = 28;
 
 /** Lays classes out as one uint8 [N, 28, 28] block and builds the index; only faces that drew something are listed. */
-export function assemble(classes: BuiltClass[], faces: Face[], packages: GlyphPackage[], seed: number): { pixels: Uint8Array; index: GlyphIndex } {
+export function assemble(
+  classes: BuiltClass[],
+  faces: Face[],
+  packages: GlyphPackage[],
+  seed: number,
+  splitGroups: Record<SplitName, readonly string[]> = SPLIT_SCRIPTS,
+): { pixels: Uint8Array; index: GlyphIndex } {
   const images = classes.reduce((n, c) => n + c.instances.length, 0);
   const pixels = new Uint8Array(images * SIZE * SIZE);
   const used = [...new Set(classes.flatMap((c) => c.instances.map((i) => i.face)))].sort((a, b) => a - b);
@@ -22,7 +28,7 @@ export function assemble(classes: BuiltClass[], faces: Face[], packages: GlyphPa
     const entry: GlyphClass = {
       id,
       script: c.script,
-      split: splitOfScript(c.script),
+      split: splitOfGroup(splitGroups, c.script),
       codePoint: c.codePoint,
       char: String.fromCodePoint(c.codePoint),
       offset,
@@ -37,7 +43,7 @@ export function assemble(classes: BuiltClass[], faces: Face[], packages: GlyphPa
     }
     return entry;
   });
-  const splits = { train: [...SPLIT_SCRIPTS.train], validation: [...SPLIT_SCRIPTS.validation], test: [...SPLIT_SCRIPTS.test] };
+  const splits = { train: [...splitGroups.train], validation: [...splitGroups.validation], test: [...splitGroups.test] };
   return { pixels, index: { format: 'fewshot-glyphs/1', size: SIZE, images, seed, splits, packages, fonts, classes: out } };
 }
 

@@ -16,9 +16,18 @@ Also l2l-keys.json: the state-dict keys and shapes of learn2learn's CNN4(output_
 MiniImagenetCNN(5): hidden 64, 84x84x3), OmniglotCNN(output_size=5) (hidden 64) and of the Convnet in learn2learn's
 examples/vision/protonet_miniimagenet.py, rebuilt here with the same module names, so the example
 import specs in examples/torch/ are checked against them without torch or a checkpoint.
-For each model: <name>.safetensors (written by hand with struct + json: no safetensors package needed)
-and <name>.json = {inputs (NCHW, as PyTorch takes them), outputs}. num_batches_tracked (I64) stays
-in the file, as in any real state dict.
+For each model: <name>.safetensors (written by hand with struct + json: no safetensors package needed),
+<name>.pth (the same state dict as torch.save writes it: zip format) and <name>.json = {inputs (NCHW,
+as PyTorch takes them), outputs}. num_batches_tracked (I64) stays in the files, as in any real state dict.
+Checkpoint shapes the .pth reader must handle (src/bundle/torch-checkpoint.ts), each with the same cnn4 weights:
+  cnn4-train.pt  - a training checkpoint {'epoch', 'state_dict' (keys prefixed 'module.', as
+                   DataParallel or learn2learn's MAML wrapper leave them), 'optimizer' (Adam state)}
+  cnn4-legacy.pt - the pre-1.6 format (_use_new_zipfile_serialization=False)
+  views.pth + views.json - tensors that are views: a transpose (non-contiguous strides), a slice at
+                   an offset into a storage another tensor shares, an F64 tensor; views.json holds
+                   each tensor's values in row-major order.
+  hostile.pth    - a pickle whose object is os.system('echo …') (what torch.load without
+                   weights_only would run); the reader must refuse it by name. Never load it with torch.
 """
 import json
 import os
@@ -94,6 +103,7 @@ def save(name, model, inputs, tensors, note):
     with torch.no_grad():
         outputs = model(inputs)
     write_safetensors(os.path.join(OUT, f'{name}.safetensors'), tensors, {'format': 'pt', 'note': note})
+    torch.save(tensors, os.path.join(OUT, f'{name}.pth'))
     with open(os.path.join(OUT, f'{name}.json'), 'w') as f:
         json.dump({'torch': torch.__version__, 'inputShape': list(inputs.shape[1:]), 'inputs': inputs.reshape(inputs.size(0), -1).tolist(),
                    'outputs': outputs.tolist()}, f)
@@ -179,11 +189,47 @@ def main():
                 v.copy_(stored[k].to(torch.float32))  # PyTorch computes with exactly the stored values
     save('mlp', mlp, torch.randn(6, 10, generator=g), stored, 'MLP, BF16 weights, F16 batch-norm statistics')
 
+    write_checkpoints(cnn)
+
     keys = {name: {k: list(v.shape) for k, v in m.state_dict().items()} for name, m in
             [('cnn4', CNN4(channels=3, hidden=64, layers=4, size=84, out=5)), ('omniglotcnn', OmniglotCNN()), ('protonet-convnet', ProtoConvnet())]}
     with open(os.path.join(OUT, 'l2l-keys.json'), 'w') as f:
         json.dump(keys, f, indent=1)
         f.write('\n')
+
+
+class Hostile:
+    """What a malicious checkpoint holds: unpickling it calls os.system (harmless text here)."""
+
+    def __reduce__(self):
+        return (os.system, ('echo this checkpoint ran a shell command',))
+
+
+def write_checkpoints(cnn):
+    sd_before = {k: v.clone() for k, v in cnn.state_dict().items()}
+    opt = torch.optim.Adam(cnn.parameters(), lr=0.01)
+    cnn.train()
+    loss = cnn(torch.randn(2, 3, 12, 12, generator=torch.Generator().manual_seed(3))).square().mean()
+    loss.backward()
+    opt.step()  # fills the optimizer state (exp_avg, exp_avg_sq, step) without changing sd: it was cloned below
+    torch.save({'epoch': 3, 'state_dict': {f'module.{k}': v for k, v in sd_before.items()}, 'optimizer': opt.state_dict()}, os.path.join(OUT, 'cnn4-train.pt'))
+    torch.save(sd_before, os.path.join(OUT, 'cnn4-legacy.pt'), _use_new_zipfile_serialization=False)
+
+    g = torch.Generator().manual_seed(4)
+    base = torch.randn(6, 4, generator=g)
+    shared = torch.randn(10, generator=g)
+    views = {
+        'transposed': base.t(),  # [4, 6] with strides (1, 4)
+        'slice': shared[3:7],  # offset 3 into a storage 'whole' shares
+        'whole': shared,
+        'double': torch.randn(2, 3, generator=g, dtype=torch.float64),
+        'half': torch.randn(5, generator=g).to(torch.float16),
+    }
+    torch.save(views, os.path.join(OUT, 'views.pth'))
+    with open(os.path.join(OUT, 'views.json'), 'w') as f:
+        json.dump({k: {'shape': list(v.shape), 'values': v.to(torch.float32).reshape(-1).tolist()} for k, v in views.items()}, f)
+        f.write('\n')
+    torch.save({'weight': torch.zeros(1), 'payload': Hostile()}, os.path.join(OUT, 'hostile.pth'))
 
 
 if __name__ == '__main__':

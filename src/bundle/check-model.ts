@@ -1,6 +1,7 @@
 import type { AdaptationDefaults, ModelSpec } from '../spec/model-spec';
 import { BundleError } from './errors';
 import type { SpecShapes } from './spec-shapes';
+import { plural } from '../util/plural';
 
 /** Checks the adaptation defaults against the spec: head init, labels, task. */
 export function checkDefaults(spec: ModelSpec, shapes: SpecShapes, defaults: AdaptationDefaults): void {
@@ -22,7 +23,7 @@ export function checkDefaults(spec: ModelSpec, shapes: SpecShapes, defaults: Ada
   if (spec.task === 'classification' && defaults.headInit === 'learned' && !defaults.labels) bad('a learned classification head needs defaults.labels, one per output');
   if (defaults.labels) {
     if (spec.task !== 'classification') bad('labels are only meaningful for classification');
-    if (defaults.labels.length !== shapes.outputs) bad(`${defaults.labels.length} labels for a head with ${shapes.outputs} outputs`);
+    if (defaults.labels.length !== shapes.outputs) bad(`${plural(defaults.labels.length, 'label')} for a head with ${typeof shapes.outputs === 'number' ? plural(shapes.outputs, 'output') : `'ways' outputs`}`);
   }
   if (spec.task === 'classification' && typeof shapes.outputs === 'number' && shapes.outputs > defaults.limits.maxClasses) {
     bad(`the head has ${shapes.outputs} classes, more than limits.maxClasses ${defaults.limits.maxClasses}`);

@@ -18,7 +18,9 @@ export type BundleErrorCode =
   | 'tfjs_unsupported'
   | 'tfjs_bad_weights'
   | 'safetensors_invalid'
-  | 'torch_mapping';
+  | 'torch_mapping'
+  | 'torch_invalid'
+  | 'pickle_refused';
 
 /** A bundle (or a model about to become one) was refused; `code` says why, `message` says where. */
 export class BundleError extends Error {

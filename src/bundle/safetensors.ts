@@ -1,5 +1,5 @@
 import { BundleError } from './errors';
-import { dequantizeF16 } from './f16';
+import { decodeF32, DTYPE_BYTES } from './tensor-decode';
 
 /**
  * A reader for the safetensors format (what `safetensors.torch.save_file` writes): an 8-byte
@@ -23,9 +23,6 @@ export interface Safetensors {
   data: Uint8Array;
 }
 
-/** Bytes per element of every dtype the format defines (only F32, F16 and BF16 can be decoded). */
-const DTYPE_BYTES: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U64: 8, U32: 4, U16: 2, U8: 1, BOOL: 1, F8_E4M3: 1, F8_E5M2: 1 };
-export const DECODABLE_DTYPES = ['F32', 'F16', 'BF16'] as const;
 /** The reference implementation's cap on the header. */
 const MAX_HEADER = 100_000_000;
 
@@ -58,7 +55,7 @@ export function parseSafetensors(bytes: Uint8Array): Safetensors {
   if (n > MAX_HEADER || 8 + n > bytes.length) bad(`header length ${n} does not fit the ${bytes.length}-byte file`);
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)));
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes.subarray(8, 8 + n)));
   } catch (e) {
     bad(`the header is not UTF-8 JSON (${(e as Error).message.split('\n')[0]})`);
   }
@@ -88,32 +85,10 @@ export function parseSafetensors(bytes: Uint8Array): Safetensors {
   return { metadata, entries, data };
 }
 
-/** One tensor as float32 (F32 exact, F16 and BF16 widened exactly); other dtypes are refused by name. */
+/** One tensor as float32 (F32 exact, F16 and BF16 widened exactly, F64 rounded); other dtypes are refused by name. */
 export function tensorF32(st: Safetensors, name: string): { shape: number[]; data: Float32Array } {
   const e = st.entries.get(name);
   if (!e) throw new BundleError('safetensors_invalid', `no tensor '${name}'`);
-  if (!(DECODABLE_DTYPES as readonly string[]).includes(e.dtype)) {
-    throw new BundleError('unsupported_dtype', `tensor '${name}' is ${e.dtype}; only ${DECODABLE_DTYPES.join(', ')} can be imported`);
-  }
   const raw = st.data.subarray(e.begin, e.end);
-  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  const count = raw.length / (e.dtype === 'F32' ? 4 : 2);
-  let out: Float32Array;
-  if (e.dtype === 'F32') {
-    out = new Float32Array(count);
-    for (let i = 0; i < count; i++) out[i] = view.getFloat32(4 * i, true);
-  } else {
-    const halves = new Uint16Array(count);
-    for (let i = 0; i < count; i++) halves[i] = view.getUint16(2 * i, true);
-    if (e.dtype === 'F16') out = dequantizeF16(halves);
-    else {
-      // bfloat16 is the top half of a float32: shifting it back is exact.
-      const words = new Uint32Array(count);
-      halves.forEach((h, i) => (words[i] = h << 16));
-      out = new Float32Array(words.buffer);
-    }
-  }
-  const i = out.findIndex((x) => !Number.isFinite(x));
-  if (i >= 0) throw new BundleError('non_finite', `tensor '${name}' has a non-finite value at index ${i}`);
-  return { shape: [...e.shape], data: out };
+  return { shape: [...e.shape], data: decodeF32(name, raw, e.dtype, raw.length / DTYPE_BYTES[e.dtype]!) };
 }

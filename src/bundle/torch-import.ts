@@ -5,11 +5,10 @@ import type { Json } from './json-checks';
 import { parseDefaults } from './parse-defaults';
 import { parseSpec } from './parse-spec';
 import { specShapes } from './spec-shapes';
-import { tensorF32 } from './safetensors';
-import type { Safetensors } from './safetensors';
+import type { StateDict, StateTensor } from './state-dict';
 
 /**
- * Maps a PyTorch state dict (read from safetensors) onto a model spec. The import spec (SPEC.json,
+ * Maps a PyTorch state dict (a `.pth`/`.pt` checkpoint or safetensors; state-dict.ts) onto a model spec. The import spec (SPEC.json,
  * docs/pytorch.md) gives our architecture and says where each of our parameters comes from:
  *   { "spec": {...}, "defaults"?: {...}, "modules"?: {"body/conv1": "features.0.conv"},
  *     "tensors"?: {"body/conv1/bias": "some.key" | null}, "ignore"?: ["classifier.*"], "provenance"?: {...} }
@@ -61,19 +60,29 @@ function flattenSources(spec: ModelSpec, inputs: { body: number[][]; head: numbe
 
 const same = (a: number[], b: number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
-/** Converts one torch tensor to our layout, checking its shape against the one our spec implies. */
-function convert(ours: string, key: string, kind: Layer['kind'], param: string, want: number[], t: NamedTensor, flat: number[] | undefined): Float32Array {
-  const mismatch = (expected: number[]): never => fail(`${ours} ← '${key}': torch shape [${t.shape}] does not fit [${want}] (expected torch shape [${expected}])`);
+/** The torch shape our parameter needs (conv kernels [out,in,kh,kw], dense kernels [out,in]). */
+function torchShape(kind: Layer['kind'], param: string, want: number[]): number[] {
+  if (param === 'kernel' && kind === 'conv2d') return [want[3]!, want[2]!, want[0]!, want[1]!];
+  if (param === 'kernel' && kind === 'dense') return [want[1]!, want[0]!];
+  return want;
+}
+
+/**
+ * Converts one torch tensor to our layout. Its shape is checked against the one our spec implies
+ * before it is decoded, so a checkpoint cannot make the import allocate more than the spec's size.
+ */
+function convert(ours: string, key: string, kind: Layer['kind'], param: string, want: number[], src: StateTensor, flat: number[] | undefined): Float32Array {
+  const expected = torchShape(kind, param, want);
+  if (!same(src.shape, expected)) fail(`${ours} ← '${key}': torch shape [${src.shape}] does not fit [${want}] (expected torch shape [${expected}])`);
+  const t = { shape: src.shape, data: src.read() };
   if (param === 'kernel' && kind === 'conv2d') {
     const [kh, kw, cin, cout] = want as [number, number, number, number];
-    if (!same(t.shape, [cout, cin, kh, kw])) mismatch([cout, cin, kh, kw]);
     const out = new Float32Array(t.data.length);
     for (let o = 0; o < cout; o++) for (let i = 0; i < cin; i++) for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) out[((y * kw + x) * cin + i) * cout + o] = t.data[((o * cin + i) * kh + y) * kw + x]!;
     return out;
   }
   if (param === 'kernel' && kind === 'dense') {
     const [nin, nout] = want as [number, number];
-    if (!same(t.shape, [nout, nin])) mismatch([nout, nin]);
     const out = new Float32Array(t.data.length);
     // Row r of ours is torch input column src(r): identity, or C,H,W → H,W,C after a conv flatten.
     const [h, w, c] = flat ?? [1, 1, nin];
@@ -84,7 +93,6 @@ function convert(ours: string, key: string, kind: Layer['kind'], param: string, 
     }
     return out;
   }
-  if (!same(t.shape, want)) mismatch(want);
   return t.data;
 }
 
@@ -93,8 +101,21 @@ function ignored(patterns: string[], key: string): boolean {
   return key.endsWith('num_batches_tracked') || patterns.some((p) => (p.endsWith('*') ? key.startsWith(p.slice(0, -1)) : key === p));
 }
 
-/** Builds model data (encode with `encodeBundle`) from a parsed safetensors file and an import spec. */
-export function importTorchStateDict(st: Safetensors, importSpec: Json, opts: { name?: string; source?: string } = {}): Omit<ModelData, 'id'> {
+export interface TorchImportOptions {
+  name?: string;
+  /** Recorded as provenance.source unless the import spec's provenance has one. */
+  source?: string;
+  /** Told about lossy conversions (F64 tensors rounded to F32). */
+  warn?: (message: string) => void;
+}
+
+/**
+ * Builds model data (encode with `encodeBundle`) from a state dict and an import spec. The result
+ * depends only on the tensors and the spec, not on the file format they came in, so a `.pth` and
+ * the same weights as safetensors give the same bundle bytes.
+ */
+export function importTorchStateDict(sd: StateDict, importSpec: Json, opts: TorchImportOptions = {}): Omit<ModelData, 'id'> {
+  const entries = sd.tensors;
   const o = obj(importSpec, 'import spec');
   if (o.spec === undefined) fail('the import spec has no "spec" member (our architecture; see docs/pytorch.md)');
   const spec = withTorchEpsilon(parseSpec(o.spec));
@@ -124,17 +145,20 @@ export function importTorchStateDict(st: Safetensors, importSpec: Json, opts: { 
       continue;
     }
     const key = m !== undefined ? str(m, `tensors.${p.name}`) : `${typeof modules[layerPath] === 'string' ? modules[layerPath] : layerName}.${TORCH_PARAM[param]}`;
-    if (!st.entries.has(key)) {
+    if (!entries.has(key)) {
       const hint = ['bias', 'beta', 'gamma'].includes(param) ? `; a layer built without one maps "tensors": {"${p.name}": null}` : '';
-      fail(`${p.name} ← '${key}': no such key in the state dict (map it under "modules" or "tensors"${hint}; keys start with ${[...st.entries.keys()].slice(0, 3).map((k) => `'${k}'`).join(', ')}…)`);
+      fail(`${p.name} ← '${key}': no such key in the state dict (map it under "modules" or "tensors"${hint}; keys start with ${[...entries.keys()].slice(0, 3).map((k) => `'${k}'`).join(', ')}…)`);
     }
     if (used.has(key)) fail(`${p.name} ← '${key}': that key is already used by another parameter`);
     used.add(key);
-    tensors[p.name] = { shape: p.shape, data: convert(p.name, key, layer.kind, param, p.shape, tensorF32(st, key), param === 'kernel' ? flats.get(layerPath) : undefined) };
+    const src = entries.get(key)!;
+    if (src.dtype === 'F64') opts.warn?.(`'${key}' is F64 (float64): rounded to F32`);
+    tensors[p.name] = { shape: p.shape, data: convert(p.name, key, layer.kind, param, p.shape, src, param === 'kernel' ? flats.get(layerPath) : undefined) };
   }
-  const unused = [...st.entries.keys()].filter((k) => !used.has(k) && !ignored(ignore, k));
+  const unused = [...entries.keys()].filter((k) => !used.has(k) && !ignored(ignore, k));
   if (unused.length) fail(`torch key '${unused[0]}' ${unused.length > 1 ? `(and ${unused.length - 1} more) is` : 'is'} not used by the spec; list it under "ignore" if that is intended`);
-  const provenance = { algorithm: 'imported', dataset: 'unknown', ...(o.provenance === undefined ? {} : obj(o.provenance, 'provenance')), importedFrom: 'pytorch-safetensors', ...(opts.source ? { source: opts.source } : {}) };
+  const stated = o.provenance === undefined ? {} : obj(o.provenance, 'provenance');
+  const provenance = { algorithm: 'imported', dataset: 'unknown', ...(opts.source ? { source: opts.source } : {}), ...stated, importedFrom: 'pytorch' };
   const name = opts.name ?? (o.name === undefined ? 'torch-model' : str(o.name, 'name', 256));
   return { name, spec, defaults, provenance, tensors };
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { lookIn, stepFeatures } from './feature-steps';
-import { protoCe } from './losses';
+import { classMeans, protoCe, protoLogits } from './losses';
 import type { AdaptGuard } from '../spec/model-spec';
 import type { FeatureScope } from './feature-scope';
 import type { GuardReport } from './guard-report';
@@ -9,6 +9,9 @@ import type { ParamMap } from './params';
 import type { Prepared } from './prepared';
 
 export type { GuardReport } from './guard-report';
+
+/** How far (nats) the held-out loss may rise with the accuracy kept before the guard calls the steps harmful. */
+export const GUARD_LOSS_SLACK = 1;
 
 /** Which support examples the steps see (`fit`) and which judge them (`check`). */
 export interface GuardSplit {
@@ -45,17 +48,28 @@ export function checkWithHeldOut(model: Model, scope: FeatureScope, z: tf.Tensor
   });
   try {
     const r = stepFeatures(model, scope, zf, yf, p, p.steps);
-    const heldOut = (ps: ParamMap): number =>
+    const heldOut = (ps: ParamMap): { loss: number; accuracy: number } =>
       tf.tidy(() => {
         const get = lookIn(model, ps);
-        return protoCe(scope.tail(get, zf), yf as tf.Tensor2D, scope.tail(get, zc), yc as tf.Tensor2D).dataSync()[0]!;
+        const fs = scope.tail(get, zf);
+        const fc = scope.tail(get, zc);
+        const loss = protoCe(fs, yf as tf.Tensor2D, fc, yc as tf.Tensor2D).dataSync()[0]!;
+        const hit = tf.equal(tf.argMax(protoLogits(fc, classMeans(fs, yf as tf.Tensor2D)), 1), tf.argMax(yc, 1));
+        return { loss, accuracy: tf.mean(tf.cast(hit, 'float32')).dataSync()[0]! };
       });
     const before = heldOut({});
     const adapted = tf.tidy(() => Object.fromEntries(scope.names.map((n) => [n, tf.tensor(r.params[n]!.data, r.params[n]!.shape)])));
     const after = heldOut(adapted);
     tf.dispose(Object.values(adapted));
-    const better = after < before;
-    return { verdict: better ? 'adapted' : 'kept', reason: better ? 'the steps lowered the held-out loss' : 'the steps did not lower the held-out loss', heldOut: { before, after } };
+    // Accuracy decides, with the loss as a brake: on a new domain the held-out loss often rises a little
+    // even when the steps pay (right answers more confident, the few wrong ones more so), but steps
+    // that blow the features up keep the accuracy of a few held-out examples while the loss explodes.
+    const why = after.accuracy < before.accuracy ? 'the steps lowered the held-out accuracy' : after.loss > before.loss + GUARD_LOSS_SLACK ? 'the steps raised the held-out loss by more than 1 nat' : undefined;
+    return {
+      verdict: why ? 'kept' : 'adapted',
+      reason: why ?? 'the steps kept the held-out accuracy (or raised it) and its loss',
+      heldOut: { before: before.loss, after: after.loss, accuracyBefore: before.accuracy, accuracyAfter: after.accuracy },
+    };
   } finally {
     tf.dispose([zf, yf, zc, yc]);
   }

@@ -6,6 +6,7 @@ import type { Head } from '../head/head';
 import type { AdaptationDefaults } from '../spec/model-spec';
 import type { Model } from './model';
 import type { ParamMap } from './params';
+import { plural } from '../util/plural';
 
 /**
  * A class prediction: the label and calibrated scores; with a prototype head also the feature
@@ -103,7 +104,7 @@ export function predict(model: Model, head: Head, inputs: number[][], opts: Pred
   const values = new Float32Array(out.dataSync());
   out.dispose();
   if (model.spec.task === 'classification') {
-    if (k !== head.labels.length) throw new EngineError('head_mismatch', `the head outputs ${k} scores for ${head.labels.length} labels`);
+    if (k !== head.labels.length) throw new EngineError('head_mismatch', `the head outputs ${plural(k, 'score')} for ${plural(head.labels.length, 'label')}`);
     const preds = classify(values, n, k, head.labels, model.defaults.temperature ?? 1);
     if (distances) {
       preds.forEach((p, i) => {

@@ -1,6 +1,7 @@
 import { EngineError } from './errors';
 import { INNER_OPTIMIZERS } from '../spec/model-spec';
 import type { AdaptationDefaults, InnerOptimizer, TaskKind } from '../spec/model-spec';
+import { plural } from '../util/plural';
 
 /** A support set as the API and CLI receive it: one flattened input and one label per example. */
 export interface SupportSet {
@@ -27,8 +28,8 @@ export function checkInputs(inputs: unknown, inputSize: number): Float32Array {
   const x = new Float32Array(inputs.length * inputSize);
   inputs.forEach((row: unknown, i) => {
     if (!Array.isArray(row) || row.length !== inputSize) {
-      const len = Array.isArray(row) ? `${row.length} numbers` : 'not an array';
-      throw new EngineError('input_length', `input ${i} has ${len}; the model takes ${inputSize} numbers per input`);
+      const len = Array.isArray(row) ? plural(row.length, 'number') : 'not an array';
+      throw new EngineError('input_length', `input ${i} has ${len}; the model takes ${plural(inputSize, 'number')} per input`);
     }
     for (let j = 0; j < inputSize; j++) {
       const v: unknown = row[j];
@@ -87,7 +88,7 @@ function classify(labels: (string | number)[], task: TaskKind, defaults: Adaptat
   });
   if (!fixed && order.length < 2) throw new EngineError('too_few_examples', `a ${task} support set needs examples of at least 2 classes, got ${order.length}`);
   if (!fixed && order.length > defaults.limits.maxClasses) {
-    throw new EngineError('too_many_classes', `${order.length} classes; this model allows at most ${defaults.limits.maxClasses}`);
+    throw new EngineError('too_many_classes', `${plural(order.length, 'class', 'classes')}; this model allows at most ${defaults.limits.maxClasses}`);
   }
   return { headLabels: order, labelIdx };
 }
@@ -97,9 +98,9 @@ export function validateSupport(support: unknown, task: TaskKind, inputSize: num
   const s = (typeof support === 'object' && support !== null ? support : {}) as { inputs?: unknown; labels?: unknown };
   if (!Array.isArray(s.inputs) || s.inputs.length === 0) throw new EngineError('empty_support', 'the support set has no inputs');
   const n = s.inputs.length;
-  if (n > defaults.limits.maxExamples) throw new EngineError('too_many_examples', `${n} examples; this model allows at most ${defaults.limits.maxExamples}`);
+  if (n > defaults.limits.maxExamples) throw new EngineError('too_many_examples', `${plural(n, 'example')}; this model allows at most ${defaults.limits.maxExamples}`);
   if (!Array.isArray(s.labels) || s.labels.length !== n) {
-    throw new EngineError('label_count_mismatch', `${Array.isArray(s.labels) ? s.labels.length : 'no'} labels for ${n} inputs`);
+    throw new EngineError('label_count_mismatch', `${Array.isArray(s.labels) ? plural(s.labels.length, 'label') : 'no labels'} for ${plural(n, 'input')}`);
   }
   const labels = s.labels.map(checkLabel);
   const x = checkInputs(s.inputs, inputSize);

@@ -51,12 +51,12 @@ export interface UserState {
   /** Heads re-adapted without an example change (after a model update, or to repair a lost head). */
   readapts: number;
   /**
-   * Every head committed for these examples, oldest first, while the head cache may still hold it
-   * (entries older than the head TTL are dropped): deleting the user deletes them. Replaced heads are
+   * Every head committed for these examples (and its adapt-index key), oldest first, while the head
+   * cache may still hold it (entries older than the head TTL are dropped): deleting the user deletes them. Replaced heads are
    * not deleted as they are replaced, because a head is content-addressed and another user with
    * the same examples may be using it.
    */
-  heads: { id: string; at: number }[];
+  heads: { id: string; at: number; adaptKey?: string }[];
 }
 
 export interface UserRecord extends UserState {
@@ -152,6 +152,8 @@ export interface HeadCommit {
   revision: number;
   headId: string | null;
   modelId: string;
+  /** The head cache's index key of the adaptation (deleted with the user, like the head). */
+  adaptKey?: string;
   /** Counted in `readapts`: a head re-made without an example change (model update, lost head). */
   readapt: boolean;
   /** When, and how long the head cache keeps a head (HEAD_TTL_SECONDS), to bound `heads`. */
@@ -169,7 +171,7 @@ export function planCommit(rec: UserRecord, c: HeadCommit): { rec: UserRecord; a
   const ok = c.epoch === rec.epoch && c.revision <= rec.revision && (cur === null || c.revision >= cur.revision);
   if (!ok) return { rec, accepted: false };
   const kept = rec.heads.filter((h) => h.at > c.at - c.headTtlMs && h.id !== c.headId);
-  const heads = c.headId === null ? kept : [...kept, { id: c.headId, at: c.at }];
+  const heads = c.headId === null ? kept : [...kept, { id: c.headId, at: c.at, ...(c.adaptKey ? { adaptKey: c.adaptKey } : {}) }];
   return { rec: { ...rec, head: { revision: c.revision, headId: c.headId, modelId: c.modelId }, synced: false, readapts: rec.readapts + (c.readapt ? 1 : 0), heads }, accepted: true };
 }
 

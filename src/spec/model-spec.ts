@@ -81,7 +81,7 @@ export type AdaptScope = 'head' | 'all' | 'film' | 'late';
 
 /**
  * The guard of the feature scopes (src/engine/guard.ts): 'split' adapts only when adapting on part of
- * the support set lowers the loss on the held-out rest; 'off' always takes the steps.
+ * the support set does not lower the accuracy on the held-out rest; 'off' always takes the steps.
  */
 export type AdaptGuard = 'split' | 'off';
 

@@ -3,7 +3,7 @@ import { uniqueSupport } from '../../bench/suite/app-requests';
 import { forwardFlops } from '../../bench/suite/flops';
 import { serverTiming } from '../../bench/node/server-timing';
 import { parseArgs } from '../../bench/report/args';
-import { headIdFor } from '../../src/head/head-id';
+import { adaptKeyFor } from '../../src/head/head-id';
 import type { Layer } from '../../src/spec/model-spec';
 
 describe('bench helpers', () => {
@@ -22,10 +22,10 @@ describe('bench helpers', () => {
     expect(forwardFlops([{ kind: 'conv2d', name: 'v', filters: 1, kernelSize: 3 }], [5, 5, 1]).outShape).toEqual([3, 3, 1]);
   });
 
-  it('makes every cache-miss request body a different head id', async () => {
+  it('makes every cache-miss request body a different adapt key', async () => {
     const base = { inputs: [[0, 0, 0.5], [1, 1, 1]], labels: ['a', 'b'] };
     const ids = new Set<string>();
-    for (const i of [0, 1, 999, 1000, 1001, 123_456]) ids.add(await headIdFor('m', uniqueSupport(base, i), { steps: 10, lr: 0.01 }));
+    for (const i of [0, 1, 999, 1000, 1001, 123_456]) ids.add(await adaptKeyFor('m', uniqueSupport(base, i), { steps: 10, lr: 0.01 }));
     expect(ids.size).toBe(6);
     expect(base.inputs[0]).toEqual([0, 0, 0.5]);
   });

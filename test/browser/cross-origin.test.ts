@@ -122,6 +122,8 @@ describe('phone ↔ worker across origins (real Chromium, real workerd)', () => 
     expect(out.uploaded.labels).toEqual(['circle', 'bar', 'cross']);
     expect(out.same).toBe(true);
     expect(out.reimported).toBe(out.uploaded.headId);
+    // One id per head: the page's id for the head it adapted is the worker's for the same bytes.
+    expect(out.localId).toBe(out.uploaded.headId);
     expect(out.byId.status).toBe(200);
     expectSame(out.page, out.byId.json.predictions);
     expectSame(out.page, out.byUser.json.predictions);

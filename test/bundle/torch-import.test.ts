@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { BundleError, decodeBundle, encodeBundle, exportTfjsModel, readBundleHeader } from '../../src/bundle/index';
 import { parseSafetensors, tensorF32 } from '../../src/bundle/safetensors';
 import { importTorchStateDict } from '../../src/bundle/torch-import';
+import { readStateDict } from '../../src/bundle/state-dict';
 import { adapt, createModel } from '../../src/engine/index';
 import { onCpu, useWasm } from '../engine/backends';
 import { writeSafetensors } from './safetensors-writer';
@@ -44,7 +45,7 @@ describe('import from PyTorch (safetensors)', () => {
   for (const name of ['cnn4', 'omniglotcnn', 'mlp']) {
     it(`${name}: our forward (stored batch-norm statistics) reproduces PyTorch eval-mode outputs to 1e-5`, async () => {
       const fx = json(`${name}.json`);
-      const model = importTorchStateDict(parseSafetensors(read(`${name}.safetensors`)), json(`${name}.spec.json`));
+      const model = importTorchStateDict(readStateDict(read(`${name}.safetensors`)), json(`${name}.spec.json`));
       const m = createModel(await decodeBundle(await encodeBundle(model)));
       const before = tf.memory().numTensors;
       const out = tf.tidy(() => m.forward({}, tf.tensor2d(toNhwc(fx.inputs, fx.inputShape))).arraySync()) as number[][];
@@ -59,7 +60,7 @@ describe('import from PyTorch (safetensors)', () => {
 
   it('the conv model needs the NCHW→NHWC row permutation of its first linear layer: without it the outputs are wrong', async () => {
     const fx = json('cnn4.json');
-    const model = importTorchStateDict(parseSafetensors(read('cnn4.safetensors')), json('cnn4.spec.json'));
+    const model = importTorchStateDict(readStateDict(read('cnn4.safetensors')), json('cnn4.spec.json'));
     // Undo the permutation: rows in PyTorch's C,H,W order, as a naive transpose would leave them.
     const torchW = tensorF32(parseSafetensors(read('cnn4.safetensors')), 'classifier.weight');
     const naive = new Float32Array(72 * 5);
@@ -73,7 +74,7 @@ describe('import from PyTorch (safetensors)', () => {
 
   it('OmniglotCNN needs PyTorch padding (format 1.1): with tfjs "same" padding its outputs are wrong', async () => {
     const fx = json('omniglotcnn.json');
-    const model = importTorchStateDict(parseSafetensors(read('omniglotcnn.safetensors')), json('omniglotcnn.spec.json'));
+    const model = importTorchStateDict(readStateDict(read('omniglotcnn.safetensors')), json('omniglotcnn.spec.json'));
     expect((await readBundleHeader(await encodeBundle(model))).version).toBe('1.1');
     const same = { ...model, spec: { ...model.spec, body: model.spec.body.map((l) => (l.kind === 'conv2d' ? { ...l, padding: 'same' as const } : l)) } };
     const m = createModel(await decodeBundle(await encodeBundle(same)));
@@ -84,7 +85,7 @@ describe('import from PyTorch (safetensors)', () => {
 
   it('the imported OmniglotCNN adapts end to end (scope all: gradients through padded strided convs and the global mean)', async () => {
     const fx = json('omniglotcnn.json');
-    const model = importTorchStateDict(parseSafetensors(read('omniglotcnn.safetensors')), { ...json('omniglotcnn.spec.json'), defaults: { scope: 'all', steps: 5, lr: 0.1 } });
+    const model = importTorchStateDict(readStateDict(read('omniglotcnn.safetensors')), { ...json('omniglotcnn.spec.json'), defaults: { scope: 'all', steps: 5, lr: 0.1 } });
     const m = createModel(await decodeBundle(await encodeBundle(model)));
     const before = tf.memory().numTensors;
     const r = adapt(m, { inputs: fx.inputs, labels: [0, 1, 2] });
@@ -110,7 +111,7 @@ describe('import from PyTorch (safetensors)', () => {
 
   it('exports the imported OmniglotCNN to tfjs-layers (ZeroPadding2D + Conv2D, GlobalAveragePooling2D): tfjs predicts softmax(PyTorch logits)', async () => {
     const fx = json('omniglotcnn.json');
-    const model = importTorchStateDict(parseSafetensors(read('omniglotcnn.safetensors')), json('omniglotcnn.spec.json'));
+    const model = importTorchStateDict(readStateDict(read('omniglotcnn.safetensors')), json('omniglotcnn.spec.json'));
     const { modelJson, weightData } = exportTfjsModel(model);
     const weightSpecs = modelJson.weightsManifest.flatMap((g) => g.weights);
     const loaded = await tfl.loadLayersModel(tfl.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs, weightData } as never));
@@ -131,7 +132,7 @@ describe('import from PyTorch (safetensors)', () => {
     expect(st.entries.get('net.1.running_var')!.dtype).toBe('F16');
     expect(st.entries.get('net.1.num_batches_tracked')!.dtype).toBe('I64');
     expect(st.metadata.format).toBe('pt');
-    const model = importTorchStateDict(st, json('mlp.spec.json'));
+    const model = importTorchStateDict(readStateDict(read('mlp.safetensors')), json('mlp.spec.json'));
     expect(model.spec.body[1]).toEqual({ kind: 'batchNorm', name: 'net.1', epsilon: 1e-5 });
     expect(model.defaults.labels).toEqual(['a', 'b', 'c']);
     const bytes = writeSafetensors({ h: { dtype: 'F16', shape: [3], values: [0x3c00, 0xc000, 0x0001] }, b: { dtype: 'BF16', shape: [2], values: [0x3f80, 0xc049] } });
@@ -159,18 +160,18 @@ describe('import from PyTorch (safetensors)', () => {
       expect(e.message).toMatch(why);
       expect(e.message).not.toContain('\n');
     }
-    const f64 = parseSafetensors(writeSafetensors({ w: { dtype: 'F64', shape: [1], values: [0] } }));
-    expect(refusal(() => tensorF32(f64, 'w')).message).toMatch(/'w' is F64; only F32, F16, BF16/);
+    const i64 = parseSafetensors(writeSafetensors({ w: { dtype: 'I64', shape: [1], values: [0] } }));
+    expect(refusal(() => tensorF32(i64, 'w')).message).toMatch(/'w' is I64; only F32, F16, BF16 \(and F64, rounded to F32\)/);
   });
 
   it('refuses missing keys, unused keys, and shape mismatches naming the key and both shapes', () => {
-    const st = parseSafetensors(read('cnn4.safetensors'));
+    const st = readStateDict(read('cnn4.safetensors'));
     const spec = json('cnn4.spec.json');
     const wrongFilters = { ...spec, spec: { ...spec.spec, body: spec.spec.body.map((l: any) => (l.name === 'conv1' ? { ...l, filters: 16 } : l)) } };
     expect(refusal(() => importTorchStateDict(st, wrongFilters)).message).toMatch(/body\/conv1\/kernel ← 'features\.1\.conv\.weight': torch shape \[8,8,3,3\] does not fit \[3,3,8,16\] \(expected torch shape \[16,8,3,3\]\)/);
     const noModules = { ...spec, modules: undefined };
     expect(refusal(() => importTorchStateDict(st, noModules)).message).toMatch(/body\/conv0\/kernel ← 'conv0\.weight': no such key/);
-    const unusedSt = parseSafetensors(writeSafetensors({ 'x.weight': { dtype: 'F32', shape: [2, 3], values: [1, 2, 3, 4, 5, 6] }, 'x.bias': { dtype: 'F32', shape: [2], values: [0, 0] }, 'extra.weight': { dtype: 'F32', shape: [1], values: [0] } }));
+    const unusedSt = readStateDict(writeSafetensors({ 'x.weight': { dtype: 'F32', shape: [2, 3], values: [1, 2, 3, 4, 5, 6] }, 'x.bias': { dtype: 'F32', shape: [2], values: [0, 0] }, 'extra.weight': { dtype: 'F32', shape: [1], values: [0] } }));
     const lin = { spec: { inputShape: [3], task: 'regression', body: [], head: [{ kind: 'dense', name: 'x', units: 2 }] } };
     expect(refusal(() => importTorchStateDict(unusedSt, lin)).message).toMatch(/torch key 'extra\.weight' is not used by the spec; list it under "ignore"/);
     const r = importTorchStateDict(unusedSt, { ...lin, ignore: ['extra.*'] });
@@ -199,7 +200,7 @@ describe('the learn2learn example specs (examples/torch/)', () => {
   const spec = (f: string): unknown => JSON.parse(readFileSync(new URL(`../../examples/torch/${f}`, import.meta.url), 'utf8'));
 
   it('l2l-cnn4-maml.spec.json maps every key of CNN4(output_size=5): learned 5-way head, 1600-d flatten permuted', async () => {
-    const model = importTorchStateDict(parseSafetensors(fake('cnn4')), spec('l2l-cnn4-maml.spec.json'));
+    const model = importTorchStateDict(readStateDict(fake('cnn4')), spec('l2l-cnn4-maml.spec.json'));
     expect(model.tensors['head/classifier/kernel']!.shape).toEqual([1600, 5]);
     expect(model.defaults).toMatchObject({ scope: 'head', steps: 5, lr: 0.5, headInit: 'learned', labels: [0, 1, 2, 3, 4] });
     const m = createModel(await decodeBundle(await encodeBundle(model)));
@@ -208,7 +209,7 @@ describe('the learn2learn example specs (examples/torch/)', () => {
   });
 
   it('l2l-omniglotcnn-maml.spec.json maps OmniglotCNN(output_size=5): strided padded convs, global mean, duplicate keys ignored', async () => {
-    const model = importTorchStateDict(parseSafetensors(fake('omniglotcnn')), spec('l2l-omniglotcnn-maml.spec.json'));
+    const model = importTorchStateDict(readStateDict(fake('omniglotcnn')), spec('l2l-omniglotcnn-maml.spec.json'));
     expect(model.tensors['head/classifier/kernel']!.shape).toEqual([64, 5]);
     const m = createModel(await decodeBundle(await encodeBundle(model)));
     expect(m.embedShape).toEqual([64]);
@@ -216,7 +217,7 @@ describe('the learn2learn example specs (examples/torch/)', () => {
   });
 
   it('l2l-protonet-convnet.spec.json maps every key of the ProtoNet Convnet: prototype head over 1600-d', async () => {
-    const model = importTorchStateDict(parseSafetensors(fake('protonet-convnet')), spec('l2l-protonet-convnet.spec.json'));
+    const model = importTorchStateDict(readStateDict(fake('protonet-convnet')), spec('l2l-protonet-convnet.spec.json'));
     expect(model.defaults).toMatchObject({ headInit: 'prototype', steps: 10, lr: 0.01 });
     expect(Object.keys(model.tensors)).toHaveLength(24);
   });

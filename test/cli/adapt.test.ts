@@ -8,7 +8,6 @@ import { decodeBundle } from '../../src/bundle/index';
 import { adapt, createModel, predict } from '../../src/engine/index';
 import { decodeHead, encodeHead } from '../../src/head/codec';
 import { createHash } from 'node:crypto';
-import { headIdFor } from '../../src/head/head-id';
 import { classSupport } from '../engine/model-fixtures';
 import { fewshotInProcess } from './run-in-process';
 
@@ -44,9 +43,10 @@ describe('fewshot adapt / predict', () => {
     expect(summary).toMatchObject({ labels: ['left', 'right', 'stop'], steps: 10, lr: 0.5, out });
     expect(summary.loss.after).toBeLessThanOrEqual(summary.loss.before);
     const data = await decodeBundle(readFileSync(BUNDLE));
-    expect(summary.headId).toBe(await headIdFor(data.id, support, { steps: 10, lr: 0.5 }));
     const bytes = new Uint8Array(readFileSync(out));
-    expect(summary.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    // One id per head: the file's SHA-256 (no second, request-derived id).
+    expect(summary.headId).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect(summary).not.toHaveProperty('sha256');
     const head = await decodeHead(bytes);
     const model = createModel(data);
     const direct = adapt(model, support);
@@ -55,8 +55,8 @@ describe('fewshot adapt / predict', () => {
     const p = await call(predictCommand, ['--bundle', BUNDLE, '--head', out, '--inputs', file('inputs.json')]);
     expect(p.code).toBe(0);
     const printed = JSON.parse(p.out);
-    // predict names the head by its file's SHA-256: the id the worker gives it on upload.
-    expect(printed).toEqual({ headId: summary.sha256, predictions: JSON.parse(JSON.stringify(predict(model, direct.head, support.inputs.slice(0, 4)))) });
+    // predict names the head by the same id adapt printed.
+    expect(printed).toEqual({ headId: summary.headId, predictions: JSON.parse(JSON.stringify(predict(model, direct.head, support.inputs.slice(0, 4)))) });
     expect(printed.predictions.map((x: { label: string }) => x.label)).toEqual(support.labels.slice(0, 4));
     model.dispose();
   });
@@ -65,6 +65,25 @@ describe('fewshot adapt / predict', () => {
     const r = await call(adaptCommand, ['--bundle', BUNDLE, '--support', file('support.json'), '--steps', '3', '--lr', '0.1', '--out', file('head-3.fshd')]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ steps: 3, lr: 0.1 });
+  });
+
+  it("swapped --bundle and --support is one clear line, never the bundle's raw bytes", async () => {
+    const r = await call(adaptCommand, ['--bundle', file('support.json'), '--support', BUNDLE, '--out', file('swapped.fshd')]);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(`fewshot adapt: --support ${BUNDLE} is a weight bundle (.fsb), not a JSON file: it goes to --bundle (swapped --support and --bundle?)\n`);
+    expect(r.err).not.toMatch(/FSB|\uFFFD|Unexpected token/);
+    // A support file as --bundle is named as what it is.
+    const s = await call(adaptCommand, ['--bundle', file('support.json'), '--support', file('support.json'), '--out', file('swapped.fshd')]);
+    expect(s.err).toBe(`fewshot adapt: --bundle ${file('support.json')} is a support set {inputs, labels}, not a weight bundle (.fsb): it goes to --support (swapped --bundle and --support?)\n`);
+    // predict with --inputs and --bundle swapped.
+    const p = await call(predictCommand, ['--bundle', file('inputs.json'), '--head', file('head.fshd'), '--inputs', BUNDLE]);
+    expect(p.err).toBe(`fewshot predict: --inputs ${BUNDLE} is a weight bundle (.fsb), not a JSON file: it goes to --bundle (swapped --inputs and --bundle?)\n`);
+    expect(existsSync(file('swapped.fshd'))).toBe(false);
+  });
+
+  it('counts read right: "takes 1 number per input", "has 2 numbers"', async () => {
+    const r = await call(adaptCommand, ['--bundle', 'bundles/sine-maml.fsb', '--support', file('wide.json', { inputs: [[1, 2]], labels: [0.5] }), '--out', file('never.fshd')]);
+    expect(r.err).toBe('fewshot adapt: input_length: input 0 has 2 numbers; the model takes 1 number per input\n');
   });
 
   it('a rejected support set exits 1 with one line and writes nothing (an existing head is untouched)', async () => {

@@ -65,7 +65,7 @@ describe('fewshot bundle create / import-torch', () => {
     expect(r.stdout).toMatch(/14 tensors, 1237 parameters \(classification, head init learned\)/);
     const m = await decodeBundle(readFileSync(out));
     expect(m.name).toBe('my-cnn4');
-    expect(m.provenance).toMatchObject({ importedFrom: 'pytorch-safetensors', source: 'cnn4.safetensors' });
+    expect(m.provenance).toMatchObject({ importedFrom: 'pytorch', source: 'cnn4' });
     const before = readFileSync(out);
     const spec = JSON.parse(readFileSync(join(torch, 'cnn4.spec.json'), 'utf8'));
     delete spec.modules['body/bn1'];
@@ -85,6 +85,6 @@ describe('fewshot bundle create / import-torch', () => {
     const r = await fewshot('--help');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('fewshot bundle create --kind embedding --dim D');
-    expect(r.stdout).toContain('fewshot bundle import-torch FILE.safetensors --spec SPEC.json');
+    expect(r.stdout).toContain('fewshot bundle import-torch FILE.pth|FILE.pt|FILE.safetensors --spec SPEC.json');
   });
 });

@@ -145,6 +145,22 @@ describe('fewshot bundle', () => {
     }
   });
 
+  it('export --format json --out FILE says what it wrote, as --format tfjs does; the file is the stdout JSON', async () => {
+    const src = join(fixtures, 'tiny-sine.fsb');
+    const dir = mkdtempSync(join(tmpdir(), 'fewshot-export-'));
+    const out = join(dir, 'tiny-sine.json');
+    const r = await fewshot('export', src, '--format', 'json', '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    const m = await decodeBundle(readFileSync(src));
+    expect(oneLine(r.stdout)).toBe(`wrote ${out}: ${readFileSync(out).length} bytes, ${Object.keys(m.tensors).length} tensors (regression), id ${m.id}\n`);
+    expect(readFileSync(out, 'utf8')).toBe((await fewshot('export', src, '--format', 'json')).stdout);
+  });
+
+  it('says "1 output", not "1 outputs" (bundle inspect of a regression bundle)', async () => {
+    const r = await fewshot('inspect', join(root, 'bundles', 'sine-maml.fsb'));
+    expect(r.stdout).toMatch(/→ 1 output\n/);
+  });
+
   it('import-tfjs reads model.json and its shards; export --format tfjs and re-import give the same weights', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fsb-cli-'));
     const out = join(dir, 'imported.fsb');

@@ -61,9 +61,19 @@ describe('fewshot eval', () => {
     expect(h.stdout).toMatch(/accuracy [\d.]+% ± [\d.]+% \(95% CI\)/);
   });
 
-  it('refuses a bundle of the wrong kind with exit 2', async () => {
+  it('one episode prints its mean without a "± 0" interval, and says the CI needs two', async () => {
+    const h = await fewshot('eval', '--bundle', sine, '--task', 'sinusoid', '--shots', '5', '--steps', '2', '--episodes', '1');
+    expect(h.code, h.stderr).toBe(0);
+    expect(h.stdout).not.toMatch(/±|\(95% CI\)/);
+    expect(h.stdout).toMatch(/, 1 task: mse [\d.]+ \(no 95% CI: it needs ≥ 2 tasks\)\n  step  0: [\d.]+\n/);
+    const j = JSON.parse((await fewshot('eval', '--bundle', sine, '--task', 'sinusoid', '--shots', '5', '--steps', '2', '--episodes', '1', '--json')).stdout);
+    expect(j.ci95).toBeNull();
+    expect(j.curve.every((p: { ci95: unknown }) => p.ci95 === null)).toBe(true);
+  });
+
+  it('refuses a bundle of the wrong kind as a refused model: exit 1', async () => {
     const r = await fewshot('eval', '--bundle', sine, '--task', 'glyphs', '--shots', '1', '--steps', '0', '--episodes', '2');
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
     expect(r.stderr).toContain('regression bundle');
   });
 });

@@ -24,7 +24,7 @@ describe('one head format: the CLI writes and reads binary heads', () => {
     expect(readFileSync(file('api.fshd')).equals(fixture)).toBe(true);
     const summary = JSON.parse(r.out);
     expect(summary).toMatchObject({ labels: ['ᛘ', 'Ꮌ', 'ល'], steps: 10, bytes: fixture.length });
-    expect(summary.sha256).toBe(JSON.parse(readFileSync(`${FIXTURE}/glyphs-predict.json`, 'utf8')).headId);
+    expect(summary.headId).toBe(JSON.parse(readFileSync(`${FIXTURE}/glyphs-predict.json`, 'utf8')).headId);
     const plain = await fewshot('adapt', '--bundle', 'bundles/glyphs.fsb', '--support', file('plain.json', apiBody.support), '--out', file('plain.fshd'));
     expect(plain.code, plain.err).toBe(0);
     expect(readFileSync(file('plain.fshd')).equals(fixture)).toBe(true);
@@ -50,11 +50,11 @@ describe('one head format: the CLI writes and reads binary heads', () => {
     const head = await decodeHead(new Uint8Array(bytes));
     const human = await fewshot('head', 'inspect', `${FIXTURE}/glyphs.fshd`);
     expect(human.code).toBe(0);
-    for (const s of [head.modelId, 'classification · scope film', '"ᛘ", "Ꮌ", "ល"', 'body/bn4/gamma  [32]', 'head/out/kernel  [32,3]', `(${bytes.length} bytes, fshd v1)`]) expect(human.out).toContain(s);
+    for (const s of [head.modelId, 'classification · scope late', '"ᛘ", "Ꮌ", "ល"', 'body/conv4/kernel  [3,3,32,32]', 'head/out/kernel  [32,3]', `(${bytes.length} bytes, fshd v1)`]) expect(human.out).toContain(s);
     const j = await fewshot('head', 'inspect', `${FIXTURE}/glyphs.fshd`, '--json');
     expect(j.out.trim().split('\n')).toHaveLength(1);
     const view = JSON.parse(j.out);
-    expect(view).toEqual({ ...headToJson(head), sha256: JSON.parse(readFileSync(`${FIXTURE}/glyphs-predict.json`, 'utf8')).headId, bytes: bytes.length });
+    expect(view).toEqual({ ...headToJson(head), headId: JSON.parse(readFileSync(`${FIXTURE}/glyphs-predict.json`, 'utf8')).headId, bytes: bytes.length });
   });
 
   it('refuses JSON heads (legacy head.json) and a .json --out, one line each, writing nothing', async () => {
@@ -75,6 +75,26 @@ describe('one head format: the CLI writes and reads binary heads', () => {
     const c = await fewshot('head', 'inspect', file('corrupt.fshd', corrupt));
     expect([c.code, isOneLine(c.err)]).toEqual([1, true]);
     expect(c.err).toMatch(/corrupt\.fshd: checksum/);
+  });
+
+  it('a file that is not a head says what it is: a support file, the JSON view head inspect wrote, a bundle', async () => {
+    const view = await fewshot('head', 'inspect', `${FIXTURE}/glyphs.fshd`, '--json');
+    const viewFile = file('view.json', view.out);
+    const predict = (head: string) => fewshot('predict', '--bundle', 'bundles/glyphs.fsb', '--head', head, '--inputs', `${FIXTURE}/inputs.json`);
+    // One at a time: in-process runs share stdout/stderr.
+    const support = await predict('examples/glyphs-adapt.json');
+    const plain = await predict(file('plain-support.json', apiBody.support));
+    const printed = await predict(viewFile);
+    const bundle = await predict('bundles/glyphs.fsb');
+    for (const r of [support, plain, printed, bundle]) {
+      expect(r.code).toBe(1);
+      expect(isOneLine(r.err), r.err).toBe(true);
+      expect(r.err).not.toMatch(/old head\.json/);
+    }
+    expect(support.err).toBe("fewshot predict: --head examples/glyphs-adapt.json is an adapt request body (a support file), not a binary head (.fshd): make a head from it with 'fewshot adapt --bundle FILE --support examples/glyphs-adapt.json --out FILE.fshd'\n");
+    expect(plain.err).toMatch(/is a support set \{inputs, labels\}, not a binary head \(\.fshd\): make a head from it with 'fewshot adapt/);
+    expect(printed.err).toBe(`fewshot predict: --head ${viewFile} is the JSON view of a head (what 'fewshot head inspect --json' prints), not a binary head (.fshd): give the .fshd file it was printed from\n`);
+    expect(bundle.err).toBe('fewshot predict: --head bundles/glyphs.fsb is a weight bundle (.fsb), not a binary head (.fshd): it goes to --bundle (swapped --head and --bundle?)\n');
   });
 
   it('an API body with a bad support set says what is wrong (not empty_support)', async () => {

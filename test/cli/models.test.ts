@@ -38,6 +38,14 @@ async function models(argv: string[], deps = {}): Promise<RunResult> {
 
 const oneLine = (s: string) => expect(s.trim().split('\n')).toHaveLength(1);
 
+/** What wrangler 4.86 prints for `r2 object get … --remote` with no CLOUDFLARE_API_TOKEN (recorded, colours and all). */
+const NO_TOKEN: RunResult = {
+  code: 1,
+  stdout: '\n \u26c5\ufe0f wrangler 4.86.0\n\u2500\u2500\u2500\u2500\nResource location: remote \n\nDownloading "manifest.json" from "fewshot-models".\n\n',
+  stderr:
+    "\x1b[31m\u2718 \x1b[41;31m[\x1b[41;97mERROR\x1b[41;31m]\x1b[0m \x1b[1mIn a non-interactive environment, it's necessary to set a CLOUDFLARE_API_TOKEN environment variable for wrangler to work. Please go to https://developers.cloudflare.com/fundamentals/api/get-started/create-token/ for instructions on how to create an api token, and assign its value to CLOUDFLARE_API_TOKEN.\x1b[0m\n\n\n\ud83e\udeb5  Logs were written to \"/home/u/.config/.wrangler/logs/wrangler-2026-12-06_22-29-09_094.log\"\n",
+};
+
 afterEach(() => vi.restoreAllMocks());
 
 describe('fewshot models', () => {
@@ -152,11 +160,22 @@ describe('fewshot models', () => {
       cwd: root,
     });
     expect(denied.code).toBe(1);
-    expect(denied.stderr).toMatch(/^fewshot models publish: wrangler r2 object put fewshot-models\/bundles\/[0-9a-f]{64}\.fsb failed: X \[ERROR\] Not logged in\.\n$/);
+    expect(denied.stderr).toMatch(/^fewshot models publish: wrangler r2 object put fewshot-models\/bundles\/[0-9a-f]{64}\.fsb failed: Not logged in\.\n$/);
     expect(JSON.parse(new TextDecoder().decode(objects.get('fewshot-models/manifest.json'))).models.pets.current).toBe(1);
     calls.length = 0;
     expect((await models(['remove', 'pets', '--remote'], { runner, cwd: root })).code).toBe(0);
     expect(calls.map(shape).slice(-1)).toEqual([['r2', 'object', 'delete', `fewshot-models/bundles/${id}.fsb`, ...config]]);
     expect(JSON.parse(new TextDecoder().decode(objects.get('fewshot-models/manifest.json'))).models).toEqual({});
+  });
+
+  it("--remote failures show wrangler's own reason, not its 'Logs were written to' footer", async () => {
+    const r = await models(['list', '--remote'], { runner: async () => NO_TOKEN, cwd: root });
+    expect(r.code).toBe(1);
+    oneLine(r.stderr);
+    expect(r.stderr).toContain("failed: In a non-interactive environment, it's necessary to set a CLOUDFLARE_API_TOKEN environment variable");
+    expect(r.stderr).not.toMatch(/Logs were written|\x1b/);
+    // A failure with no [ERROR] block: its last line that is not the footer.
+    const plain = await models(['list', '--remote'], { runner: async () => ({ code: 1, stdout: '', stderr: 'Authentication error [code: 10000]\n🪵  Logs were written to "/x.log"\n' }), cwd: root });
+    expect(plain.stderr).toMatch(/failed: Authentication error \[code: 10000\]\n$/);
   });
 });

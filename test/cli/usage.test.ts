@@ -144,3 +144,18 @@ describe('fewshot tells the truth', () => {
     expect(isOneLine(bad.stderr)).toBe(true);
   });
 });
+
+describe('fewshot --help', () => {
+  it('lists every bundle and models subcommand, from the dispatchers’ own tables', async () => {
+    const { BUNDLE_SUBCOMMANDS, MODELS_SUBCOMMANDS } = await import('../../cli/subcommands');
+    const help = await fewshot('--help');
+    expect(help.code).toBe(0);
+    const line = (cmd: string) => help.out.split('\n').find((l) => l.trimStart().startsWith(`${cmd} `))!;
+    for (const sub of ['inspect', 'verify', 'quantize', 'export', 'import-tfjs', 'create', 'import-torch']) expect(Object.keys(BUNDLE_SUBCOMMANDS)).toContain(sub);
+    for (const sub of Object.keys(BUNDLE_SUBCOMMANDS)) expect(line('bundle')).toMatch(new RegExp(`(^|[ |])${sub}( |$)`));
+    for (const sub of Object.keys(MODELS_SUBCOMMANDS)) expect(line('models')).toMatch(new RegExp(`(^|[ |])${sub}( |$)`));
+    // Every table entry really is a subcommand with its own usage.
+    for (const load of Object.values(BUNDLE_SUBCOMMANDS)) expect((await load()).usage).toMatch(/^fewshot bundle /);
+    for (const load of Object.values(MODELS_SUBCOMMANDS)) expect((await load()).usage).toMatch(/^fewshot models /);
+  });
+});

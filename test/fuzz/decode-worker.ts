@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { BundleError, decodeBundle } from '../../src/bundle/index';
 import { createModel, ModelError } from '../../src/engine/index';
 import { decodeHead, HeadError } from '../../src/head/index';
+import { readStateDict } from '../../src/bundle/state-dict';
 import type { NamedTensor } from '../../src/spec/model-spec';
 
 /** What one decode of fuzzed bytes came to; 'untyped' and 'inconsistent' are failures. */
@@ -16,8 +17,10 @@ export interface DecodeOutcome {
 
 export interface DecodeJob {
   id: number;
-  kind: 'bundle' | 'head';
+  kind: 'bundle' | 'head' | 'torch';
   bytes: Uint8Array;
+  /** torch: the checkpoint key to read (`state_dict`). */
+  key?: string;
 }
 
 const numel = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
@@ -33,9 +36,37 @@ function tensorProblems(tensors: Record<string, NamedTensor>): string[] {
   return out;
 }
 
+/**
+ * A PyTorch checkpoint read whole: every tensor decoded. Each decoded tensor must hold exactly its
+ * shape's count of values and take at most twice the file's size (F16 widened to F32): a file can
+ * never make the reader allocate more than it brought (broadcast views, huge declared sizes).
+ */
+function readTorch(job: DecodeJob): DecodeOutcome {
+  const { id } = job;
+  const sd = readStateDict(job.bytes, job.key === undefined ? {} : { key: job.key });
+  let refused: string | undefined;
+  for (const [name, t] of sd.tensors) {
+    let data: Float32Array;
+    try {
+      data = t.read();
+    } catch (e) {
+      // Integer tensors (num_batches_tracked) and damaged values are refused when read: typed, per tensor.
+      if (e instanceof BundleError) {
+        refused ??= `${e.name}:${e.code}`;
+        continue;
+      }
+      throw e;
+    }
+    if (data.length !== numel(t.shape)) return { id, outcome: 'inconsistent', detail: `${name}: ${data.length} values for shape [${t.shape}]` };
+    if (data.byteLength > 2 * job.bytes.length + 64) return { id, outcome: 'inconsistent', detail: `${name}: ${data.byteLength} bytes decoded from a ${job.bytes.length}-byte file` };
+  }
+  return refused && sd.tensors.size > 0 ? { id, outcome: 'ok', code: `read-with-${refused}` } : { id, outcome: 'ok', code: 'decoded' };
+}
+
 async function run(job: DecodeJob): Promise<DecodeOutcome> {
   const { id } = job;
   try {
+    if (job.kind === 'torch') return readTorch(job);
     if (job.kind === 'head') {
       const head = await decodeHead(job.bytes);
       const problems = tensorProblems(head.params);

@@ -33,14 +33,14 @@ export class DecodeWatchdog {
   }
 
   /** Decodes one buffer; resolves 'hang' if it takes longer than the bound. */
-  async decode(kind: DecodeJob['kind'], bytes: Uint8Array): Promise<DecodeOutcome | { outcome: 'hang' }> {
+  async decode(kind: DecodeJob['kind'], bytes: Uint8Array, key?: string): Promise<DecodeOutcome | { outcome: 'hang' }> {
     const id = this.next++;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const done = new Promise<DecodeOutcome>((resolve) => this.pending.set(id, resolve));
     const hang = new Promise<{ outcome: 'hang' }>((resolve) => {
       timer = setTimeout(() => resolve({ outcome: 'hang' }), this.boundMs);
     });
-    this.worker.postMessage({ id, kind, bytes } satisfies DecodeJob);
+    this.worker.postMessage({ id, kind, bytes, ...(key === undefined ? {} : { key }) } satisfies DecodeJob);
     const r = await Promise.race([done, hang]);
     clearTimeout(timer);
     if (r.outcome === 'hang') {

@@ -1,7 +1,7 @@
 // `fewshot serve` as an operator runs it: the real CLI in a child process, restarted and killed.
 import { execFile } from 'node:child_process';
 import { request } from 'node:http';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -20,9 +20,9 @@ const post = async (base: string, path: string, body: unknown) => {
 };
 
 /** Runs the CLI to completion: exit code and stderr. */
-async function cli(args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
+async function cli(args: string[], cwd = root): Promise<{ code: number; stderr: string; stdout: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(ROOT, 'bin/fewshot.mjs'), 'serve', ...args], { cwd: root, timeout: 60_000 });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(ROOT, 'bin/fewshot.mjs'), 'serve', ...args], { cwd, timeout: 60_000 });
     return { code: 0, stderr, stdout };
   } catch (e) {
     const x = e as { code: number; stderr: string; stdout: string };
@@ -84,7 +84,11 @@ describe('fewshot serve', () => {
     const bytes = readFileSync(corrupt);
     bytes[bytes.length - 5]! ^= 0xff;
     writeFileSync(corrupt, bytes);
-    const [help, flag, port, noEq, bad, open, vars] = await Promise.all([
+    // The README's flow: `npm start` has copied .dev.vars.example (the public key) to .dev.vars.
+    const npmStarted = join(root, 'npm-started');
+    mkdirSync(npmStarted);
+    copyFileSync(join(ROOT, '.dev.vars.example'), join(npmStarted, '.dev.vars'));
+    const [help, flag, port, noEq, bad, open, vars, devVars] = await Promise.all([
       cli(['--help']),
       cli(['--prot', '1']),
       cli(['--port', '99999']),
@@ -92,6 +96,7 @@ describe('fewshot serve', () => {
       cli(['--bundle', `tiny=${corrupt}`, '--store', join(root, 's3')]),
       cli(['--host', '0.0.0.0', '--store', join(root, 's4')]),
       cli(['--vars', join(root, 'nope.vars')]),
+      cli(['--host', '0.0.0.0', '--port', '0', '--store', join(root, 's5')], npmStarted),
     ]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--bundle name=FILE');
@@ -100,12 +105,13 @@ describe('fewshot serve', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
     expect(port.stderr).toContain('--port must be an integer 0-65535');
-    for (const r of [bad, open, vars]) {
+    for (const r of [bad, open, vars, devVars]) {
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
     expect(bad.stderr).toMatch(/^fewshot serve: bundle 'tiny' \(.*corrupt\.fsb\) does not verify: /);
     expect(open.stderr).toContain('--host 0.0.0.0 is reachable from other machines');
     expect(vars.stderr).toContain('cannot read vars file');
+    expect(devVars.stderr).toContain('--host 0.0.0.0 is reachable from other machines, but API_KEYS from .dev.vars holds the public development key');
   });
 });

@@ -79,7 +79,7 @@ describe('KV faults: the cache degrades, the API keeps answering', () => {
     const b = adaptBody('kvf-torn', 104);
     const first = await post(call, '/v1/models/tiny/adapt', b);
     expect(first.json.cache).toBe('miss'); // the store believes the write landed
-    expect(kv.stats.corruptedWrites).toBe(2); // head and pointer
+    expect(kv.stats.corruptedWrites).toBe(3); // head, adapt-index entry and pointer
     const hk = headKey(TENANT, 'tiny', first.json.headId as string);
     await expect(decodeHead(new Uint8Array((await env.HEADS.get(hk, 'arrayBuffer'))!))).rejects.toThrow(/checksum|meta|payload|magic|version|truncated/);
 

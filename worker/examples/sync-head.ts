@@ -64,6 +64,7 @@ export async function settleHead(ctx: ExamplesContext, snap: ExamplesSnapshot, o
   const { examples, heads, m, ref, timing } = ctx;
   const state = snap.state!;
   let out: HeadOutcome;
+  let adaptKey: string | undefined;
   if (!makesHead(m, snap.examples)) {
     out = { ...NO_HEAD, headId: null, cache: 'hit' };
   } else {
@@ -71,12 +72,13 @@ export async function settleHead(ctx: ExamplesContext, snap: ExamplesSnapshot, o
     const frozen = () => featureCache.frozenFor(m, ref, snap.examples, support.inputs);
     const r = await adaptCached(heads, ref.tenant, m, support, { steps: opts.steps, lr: opts.lr, frozen }, timing);
     out = { headId: r.headId, head: r.head, cache: r.cache, adapted: r.adapted, readapted: opts.readapt && r.adapted, steps: r.steps, lr: r.lr, loss: r.loss };
+    adaptKey = r.adaptKey;
     // A head KV could not keep is not committed: the store still says the head lags, and the next call retries.
     if (r.cache === 'unavailable') return out;
   }
   let c: CommitResult;
   try {
-    const commit = { epoch: state.epoch, revision: state.revision, headId: out.headId, modelId: m.data.id, readapt: out.readapted, at: Date.now(), headTtlMs: ctx.headTtlSeconds * 1000 };
+    const commit = { epoch: state.epoch, revision: state.revision, headId: out.headId, modelId: m.data.id, readapt: out.readapted, at: Date.now(), headTtlMs: ctx.headTtlSeconds * 1000, ...(adaptKey ? { adaptKey } : {}) };
     c = await timing.measure('commit', () => examples.commit(ref, commit));
   } catch {
     // The store did not take the head: it still says the head lags, and the next call commits it.

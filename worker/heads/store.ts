@@ -1,4 +1,4 @@
-import { headKey, userKey } from './keys';
+import { adaptIndexKey, headKey, userKey } from './keys';
 import type { KvLike } from './kv-like';
 
 /** A user's pointer: the latest head and every head they created (for deletion). */
@@ -13,6 +13,9 @@ export interface HeadMetadata {
   lr?: number;
   lossBefore?: number;
   lossAfter?: number;
+  /** Steps the inner loop took (fewer than `steps` when the guard kept the model) and the guard's verdict. */
+  stepsUsed?: number;
+  guard?: 'adapted' | 'kept' | 'unchecked';
   createdAt?: number;
   /** 'upload' for a head adapted elsewhere (a phone) and sent as bytes. */
   source?: 'adapt' | 'upload';
@@ -57,6 +60,8 @@ function isPointer(v: unknown): v is UserPointer {
   return typeof p.latest === 'string' && Array.isArray(p.heads) && p.heads.every((h) => typeof h === 'string');
 }
 
+const HEAD_ID = /^[0-9a-f]{64}$/;
+
 /** The tenant-scoped head cache over KV; every failure degrades to 'unavailable', never throws. */
 export class HeadStore {
   private readonly timeoutMs: number;
@@ -83,6 +88,30 @@ export class HeadStore {
     try {
       const copy = bytes.slice().buffer;
       await bounded(this.kv.put(headKey(tenant, model, headId), copy, { expirationTtl: this.opts.ttlSeconds, metadata }), this.timeoutMs);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Reads the adapt index: which head (by id) an adaptation request made before. */
+  async getAdaptIndex(tenant: string, model: string, adaptKey: string): Promise<CacheRead<string>> {
+    let v: unknown;
+    try {
+      v = await bounded(this.kv.get(adaptIndexKey(tenant, model, adaptKey), { type: 'json', cacheTtl: this.opts.cacheTtlSeconds }), this.timeoutMs);
+    } catch (e) {
+      if (e instanceof SyntaxError) return { status: 'miss', damaged: true };
+      return { status: 'unavailable', reason: reason(e) };
+    }
+    if (v == null) return { status: 'miss' };
+    const headId = (v as { headId?: unknown }).headId;
+    return typeof headId === 'string' && HEAD_ID.test(headId) ? { status: 'hit', value: headId } : { status: 'miss', damaged: true };
+  }
+
+  /** Records that an adaptation request made head `headId` (same TTL as the head). */
+  async putAdaptIndex(tenant: string, model: string, adaptKey: string, headId: string): Promise<boolean> {
+    try {
+      await bounded(this.kv.put(adaptIndexKey(tenant, model, adaptKey), JSON.stringify({ headId }), { expirationTtl: this.opts.ttlSeconds }), this.timeoutMs);
       return true;
     } catch {
       return false;
@@ -119,6 +148,16 @@ export class HeadStore {
   async deleteHead(tenant: string, model: string, headId: string): Promise<boolean> {
     try {
       await bounded(this.kv.delete(headKey(tenant, model, headId)), this.timeoutMs);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Deletes one adapt-index entry (its head is being deleted with its user); false if KV failed. */
+  async deleteAdaptIndex(tenant: string, model: string, adaptKey: string): Promise<boolean> {
+    try {
+      await bounded(this.kv.delete(adaptIndexKey(tenant, model, adaptKey)), this.timeoutMs);
       return true;
     } catch {
       return false;

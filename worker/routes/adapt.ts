@@ -15,7 +15,8 @@ const route = createRoute({
   description:
     'Inputs are flattened row-major floats (images: 28×28 grayscale in [0,1], 784 numbers, ink = 1, background = 0; ' +
       'embedding-input models: the D numbers of a vector computed elsewhere; GET /v1/models/{model} gives inputLength). ' +
-    'The head id is a content address of (model, support set, steps, lr): the same request again is a cache hit that writes nothing.',
+    "The head id is the SHA-256 of the head's bytes — the id download, upload, the CLI and the browser runtime use. " +
+    'The same (model, support set, steps, lr) again is a cache hit that runs and writes nothing.',
   security: [{ bearer: [] }],
   request: { params: ModelParam, body: { required: true, content: { 'application/json': { schema: AdaptRequestSchema } } } },
   responses: {
@@ -34,7 +35,7 @@ export const adaptRoutes = () =>
     const m = await requireModel(c.var.models, model);
     const r = await adaptCached(c.var.heads, c.var.tenant, m, body.support, { steps: body.steps, lr: body.lr, optimizer: body.optimizer, user: body.user }, timingHooks(c));
     return c.json(
-      { headId: r.headId, model: m.name, modelVersion: m.data.id.slice(0, 12), labels: r.head.labels, steps: r.steps, lr: r.lr, loss: r.loss, cache: r.cache },
+      { headId: r.headId, model: m.name, modelVersion: m.data.id.slice(0, 12), labels: r.head.labels, steps: r.steps, lr: r.lr, stepsUsed: r.stepsUsed, ...(r.guard ? { guard: r.guard } : {}), loss: r.loss, cache: r.cache },
       200,
     );
   });

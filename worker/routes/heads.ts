@@ -2,7 +2,7 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { predict } from '../../src/engine/index';
 import { decodeHead } from '../../src/head/codec';
 import { HeadError } from '../../src/head/head';
-import { sha256Hex } from '../../src/util/sha256';
+import { headIdOf } from '../../src/head/head-id';
 import { HeadId, Label, ModelParam, UserId, problemResponses } from '../schemas/common';
 import { pointUserAt, readHead, staleHead } from '../heads/resolve-head';
 import { requireModel } from '../models/require-model';
@@ -22,7 +22,7 @@ const upload = createRoute({
   summary: 'Upload a head adapted elsewhere (e.g. on a phone by the webview runtime) in the binary head format',
   description:
     'The body is the exact bytes of `encodeHead` (what the browser runtime stores in IndexedDB). The head is verified (checksum, ' +
-    'model id, shapes) before anything is written; its id is the SHA-256 of the bytes. With `?user=`, the user points at it.',
+    'model id, shapes) before anything is written; its id is the SHA-256 of the bytes, the same id adapt gives the head it made. With `?user=`, the user points at it.',
   security: [{ bearer: [] }],
   request: {
     params: ModelParam,
@@ -69,7 +69,7 @@ export const headRoutes = () =>
       }
       // One prediction on zeros runs every check the engine makes (model id, task, shapes, labels).
       engineCall(() => predict(m.model, head, [new Array<number>(m.model.inputSize).fill(0)]));
-      const headId = await sha256Hex(bytes);
+      const headId = await headIdOf(bytes);
       const { heads, tenant } = c.var;
       const existing = await readHead(heads, tenant, m, headId);
       let cache: 'hit' | 'miss' | 'unavailable' = existing.head ? 'hit' : 'miss';

@@ -56,14 +56,14 @@ export const predictRoutes = () =>
       if (headId) {
         const got = await hooks.measure('kv-read', () => readHead(heads, tenant, m, headId!));
         if (got.status === 'stale') stale = got.madeWith;
-        if (got.head) resolved = { headId, head: got.head, cache: 'hit', adapted: false, steps: 0, lr: 0, loss: { before: null, after: null } };
+        if (got.head) resolved = { headId, head: got.head, cache: 'hit', adapted: false, steps: 0, lr: 0, stepsUsed: 0, loss: { before: null, after: null } };
         cacheDown ||= got.status === 'unavailable';
       }
       // A user taught through /examples whose head is gone, stale or unreadable is re-adapted from the stored examples.
       if (!resolved && !body.headId && body.user !== undefined && c.var.examples) {
         const o = await headFromExamples({ examples: c.var.examples, heads, m, ref: { tenant, model: m.name, user: body.user }, timing: hooks, headTtlSeconds: config.HEAD_TTL_SECONDS });
         if (o) {
-          resolved = { headId: o.headId!, head: o.head!, cache: o.cache, adapted: o.adapted, steps: o.steps ?? 0, lr: o.lr ?? 0, loss: o.loss };
+          resolved = { headId: o.headId!, head: o.head!, cache: o.cache, adapted: o.adapted, steps: o.steps ?? 0, lr: o.lr ?? 0, stepsUsed: o.steps ?? 0, loss: o.loss };
           readapted = o.readapted;
         }
       }

@@ -44,11 +44,15 @@ export const userRoutes = () =>
       const m = await requireModel(c.var.models, model);
       const examples = c.var.examples;
       if (examples) {
-        // The heads the examples made, then the examples, then (below) the pointer and its heads: a failure at any step
+        // The heads the examples made (and their adapt-index entries), then the examples, then (below) the pointer and its heads: a failure at any step
         // is a 503 whose retry finds what is left. Examples go before the pointer, or the next predict would re-adapt them.
         const ref = { tenant: c.var.tenant, model: m.name, user };
         const snap = await storeCall(() => examples.read(ref, { data: false }));
-        const deleted = await Promise.all((snap.state?.heads ?? []).map((h) => c.var.heads.deleteHead(ref.tenant, m.name, h.id)));
+        const made = snap.state?.heads ?? [];
+        const deleted = await Promise.all([
+          ...made.map((h) => c.var.heads.deleteHead(ref.tenant, m.name, h.id)),
+          ...made.flatMap((h) => (h.adaptKey ? [c.var.heads.deleteAdaptIndex(ref.tenant, m.name, h.adaptKey)] : [])),
+        ]);
         if (deleted.includes(false)) throw unavailable("could not delete the user's heads");
         await storeCall(() => examples.deleteUser(ref));
       }

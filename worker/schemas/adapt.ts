@@ -1,6 +1,17 @@
 import { z } from '@hono/zod-openapi';
 import { HeadId, Label, SupportSchema, UserId } from './common';
 
+export const GuardSchema = z
+  .object({
+    verdict: z.enum(['adapted', 'kept', 'unchecked']),
+    reason: z.string().optional(),
+    heldOut: z.object({ before: z.number(), after: z.number(), accuracyBefore: z.number(), accuracyAfter: z.number() }).optional().openapi({ description: 'Nearest-centroid cross-entropy and accuracy of the held-out half, before and after the steps on the other half' }),
+  })
+  .openapi('Guard', {
+    description:
+      "The feature scopes' guard: adapting on half of each class's examples must not lower the accuracy on the other half, or the model is kept (steps 0). 'unchecked': no guard, or no steps asked for. On a cache hit only the verdict is known.",
+  });
+
 export const AdaptRequestSchema = z
   .object({
     user: UserId,
@@ -21,6 +32,8 @@ export const AdaptResponseSchema = z
     labels: z.array(Label),
     steps: z.number().int(),
     lr: z.number(),
+    stepsUsed: z.number().int().openapi({ description: 'Steps the inner loop actually took: 0 when the guard kept the model as it was' }),
+    guard: GuardSchema.optional(),
     loss: z.object({ before: z.number().nullable(), after: z.number().nullable() }),
     cache: CacheStatus,
   })

@@ -12,7 +12,7 @@ describe('adapt → predict round trip (real KV)', () => {
     expect(a.labels).toEqual(['cat', 'dog', 'fish']);
     expect(a.cache).toBe('miss');
     expect(a.loss.after).toBeLessThanOrEqual(a.loss.before);
-    expect(kv.writes).toBe(2); // the head, then the user's pointer
+    expect(kv.writes).toBe(3); // the head, its adapt-index entry, then the user's pointer
 
     const queries = s.centres.map((c) => c.map((v) => v + 0.05));
     const p = await call('POST', '/v1/models/tiny/predict', { body: { user: 'u-round-trip', inputs: queries } });

@@ -54,7 +54,7 @@ describe('a head made by the CLI (fewshot adapt --out glyphs.fshd) in the worker
     expectSamePredictions(byUser.predictions, cliPredictions.predictions);
   });
 
-  it('is the head the worker adapts itself from the same request: bit-identical (scope film: γ, β and the prototype head)', async () => {
+  it('is the head the worker adapts itself from the same request: bit-identical (scope late: the last block weights and the prototype head)', async () => {
     const { call } = glyphsApp();
     const a = await call('POST', '/v1/models/glyphs/adapt', { ...glyphsAdapt, user: 'worker-user' });
     expect(a.status).toBe(200);

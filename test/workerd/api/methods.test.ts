@@ -37,4 +37,33 @@ describe('wrong method and wrong media type are their own problems', () => {
     }
     expect(kv.writes).toBe(0);
   });
+
+  it('a trailing slash is the same route: POST …/adapt/ adapts, GET /healthz/ is /healthz', async () => {
+    const { call } = makeApp();
+    const body = { user: 'u-slash', support: support(2, 2, 3) };
+    const slash = await call('POST', '/v1/models/tiny/adapt/', { body });
+    expect(slash.status).toBe(200);
+    const plain = await call('POST', '/v1/models/tiny/adapt', { body });
+    expect(((await plain.json()) as { headId: string }).headId).toBe(((await slash.json()) as { headId: string }).headId);
+    // (503 here: makeApp serves a broken bundle on purpose; what matters is the route answered.)
+    expect((await call('GET', '/healthz/', { key: null })).status).toBe((await call('GET', '/healthz', { key: null })).status);
+    // A wrong method with a trailing slash is still a true 405.
+    const wrong = await call('GET', '/v1/models/tiny/adapt/');
+    expect(wrong.status).toBe(405);
+    expect(((await wrong.json()) as { detail: string }).detail).toBe('GET is not allowed on /v1/models/tiny/adapt; allowed: OPTIONS, POST');
+  });
+
+  it('GET / points to /docs and /openapi.json instead of a bare 404', async () => {
+    const { call } = makeApp();
+    const res = await call('GET', '/', { key: null });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ docs: '/docs', openapi: '/openapi.json', health: '/healthz' });
+  });
+
+  it('/docs says its introduction once', async () => {
+    const { call } = makeApp();
+    const page = await (await call('GET', '/docs', { key: null })).text();
+    const text = page.replace(/<[^>]+>/g, ' ');
+    for (const phrase of ['Per-user few-shot adaptation', 'Send a few labelled examples', 'Machine-readable']) expect(text.split(phrase).length - 1, phrase).toBe(1);
+  });
 });

@@ -164,28 +164,33 @@ describe('examples API: add, list, remove, one example at a time', () => {
     expect((await call('GET', `${u}/examples`)).json).toMatchObject({ examples: 4, headId: mine.json.headId });
   });
 
-  it('DELETE user: nothing of the user is left — no example rows, no state, no head (of any revision), no pointer', async () => {
+  it('DELETE user: nothing of the user is left — no example rows, no state, no head (of any revision), no index entry, no pointer', async () => {
+    // Tenant iota holds this user only, so "nothing left" is "the tenant's KV is empty".
     const { call } = examplesApp();
+    const key = EX_KEYS.iota;
     const u = base('leaver-1');
     const s = examplesFor(3, 12, 19);
     const headIds = new Set<string>();
     // 36 heads: more than the pointer remembers (32), so only the store's own list can find the oldest.
-    for (let i = 0; i < s.inputs.length; i++) headIds.add((await call('POST', `${u}/examples`, { inputs: [s.inputs[i]], labels: [s.labels[i]] })).json.headId as string);
+    for (let i = 0; i < s.inputs.length; i++) headIds.add((await call('POST', `${u}/examples`, { inputs: [s.inputs[i]], labels: [s.labels[i]] }, key)).json.headId as string);
     headIds.delete(null as unknown as string);
-    const before = (await call('GET', `${u}/examples`)).json;
+    const before = (await call('GET', `${u}/examples`, undefined, key)).json;
     expect(before.examples).toBe(36);
     expect(headIds.size).toBe(35);
-    const mine = (keys: string[]) => keys.filter((k) => [...headIds].some((h) => k.endsWith(h)) || k.endsWith(':leaver-1'));
-    expect(mine(await kvKeysOf('zeta'))).toHaveLength(36); // 35 heads and the pointer
-    expect((await call('DELETE', u)).status).toBe(204);
-    const rows = await runInDurableObject(env.USER_EXAMPLES.get(env.USER_EXAMPLES.idFromName('zeta')), (_obj, state) => ({
-      users: state.storage.sql.exec('SELECT COUNT(*) AS n FROM users WHERE user = ?', 'leaver-1').one().n,
-      examples: state.storage.sql.exec('SELECT COUNT(*) AS n FROM examples WHERE user = ?', 'leaver-1').one().n,
+    const keys = await kvKeysOf('iota');
+    expect(keys.filter((k) => k.startsWith('v1:head:'))).toHaveLength(35);
+    expect(keys.filter((k) => k.startsWith('v1:adapt:'))).toHaveLength(35);
+    expect(keys.filter((k) => k.startsWith('v1:user:'))).toHaveLength(1);
+    expect((await call('DELETE', u, undefined, key)).status).toBe(204);
+    const rows = await runInDurableObject(env.USER_EXAMPLES.get(env.USER_EXAMPLES.idFromName('iota')), (_obj, state) => ({
+      users: state.storage.sql.exec('SELECT COUNT(*) AS n FROM users').one().n,
+      examples: state.storage.sql.exec('SELECT COUNT(*) AS n FROM examples').one().n,
+      bytes: state.storage.sql.exec("SELECT v FROM usage WHERE k = 'bytes'").one().v,
     }));
-    expect(rows).toEqual({ users: 0, examples: 0 });
-    expect(mine(await kvKeysOf('zeta'))).toEqual([]);
-    expect((await call('POST', '/v1/models/tiny/predict', { user: 'leaver-1', inputs: [s.inputs[0]] })).status).toBe(404);
-    expect((await call('GET', `${u}/examples`)).json).toMatchObject({ examples: 0, revision: 0 });
+    expect(rows).toEqual({ users: 0, examples: 0, bytes: 0 });
+    expect(await kvKeysOf('iota')).toEqual([]);
+    expect((await call('POST', '/v1/models/tiny/predict', { user: 'leaver-1', inputs: [s.inputs[0]] }, key)).status).toBe(404);
+    expect((await call('GET', `${u}/examples`, undefined, key)).json).toMatchObject({ examples: 0, revision: 0 });
   });
 
   it('EXAMPLES_TTL_SECONDS: examples expire after their last change (the object\'s alarm removes them) and free the tenant\'s bytes', async () => {

@@ -14,11 +14,12 @@ import type { R2Like } from '../../../src/store/r2-like';
 import type { Bindings } from '../../../worker/types';
 
 /** Tenants of the examples tests only (so their KV prefixes and Durable Objects hold nothing else). */
-export const EX_KEYS = { zeta: 'key-zeta', eta: 'key-eta', theta: 'key-theta' } as const;
+export const EX_KEYS = { zeta: 'key-zeta', eta: 'key-eta', theta: 'key-theta', iota: 'key-iota' } as const;
 const HASHES: Record<keyof typeof EX_KEYS, string> = {
   zeta: '1746352796df79bbfe94bde156710a9ae646bbb38677a8a689a3612c6972b5ba',
   eta: 'f8e4dd7d118fd62b78307ec557489608b0380de4f32be7816718ac87f1332ac9',
   theta: 'ecc6d5d22ad543560d2c1bd9e72392bb4f33a604fa91356340df0f42c84ec21f',
+  iota: 'f8a02c4e09229bd73c6f6e53bba5e5825c61aff0a0a58c1af3d13f19938d1120',
 };
 const API_KEYS = JSON.stringify(Object.fromEntries([...Object.entries(KEY_HASHES), ...Object.entries(HASHES)].map(([tenant, hash]) => [hash, tenant])));
 
@@ -118,10 +119,10 @@ export function examplesApp(opts: ExamplesAppOptions = {}) {
 
 export { examplesFor } from '../../helpers/example-sets';
 
-/** Every KV key (with its value's length) under a tenant's prefixes. */
+/** Every KV key under a tenant's prefixes: heads, the adapt index, user pointers. */
 export async function kvKeysOf(tenant: string): Promise<string[]> {
   const out: string[] = [];
-  for (const prefix of [`v1:head:${tenant}:`, `v1:user:${tenant}:`]) {
+  for (const prefix of [`v1:head:${tenant}:`, `v1:adapt:${tenant}:`, `v1:user:${tenant}:`]) {
     let cursor: string | undefined;
     do {
       const page = await env.HEADS.list({ prefix, cursor });

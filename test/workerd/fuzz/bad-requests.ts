@@ -228,7 +228,7 @@ const segment = fc.oneof(
   fc.integer({ min: 129, max: 1_500 }).map((n) => 'u'.repeat(n)),
 );
 
-/** The model (or user) a path would reach after URL normalisation and percent-decoding, if any. */
+/** The model (or user) a path would reach after URL normalisation and percent-decoding, if any (a trailing slash is the same route). */
 export function routedSegment(path: string, pattern: RegExp): string | undefined {
   let pathname: string;
   try {
@@ -249,16 +249,16 @@ const pathTricks = (ctx: FuzzContext): fc.Arbitrary<BadRequest> =>
   fc.oneof(
     fc.tuple(segment, validAdapt)
       .map(([seg, b]) => ({ ...adapt(JSON.stringify(b), 'path-model-adapt'), path: `/v1/models/${seg}/adapt` }))
-      .filter((r) => !ctx.models.includes(routedSegment(r.path, /^\/v1\/models\/([^/]+)\/adapt$/) ?? '')),
+      .filter((r) => !ctx.models.includes(routedSegment(r.path, /^\/v1\/models\/([^/]+)\/adapt\/?$/) ?? '')),
     fc.tuple(segment, validPredict(ctx))
       .map(([seg, b]) => ({ ...predict(JSON.stringify(b), 'path-model-predict'), path: `/v1/models/${seg}/predict` }))
-      .filter((r) => !ctx.models.includes(routedSegment(r.path, /^\/v1\/models\/([^/]+)\/predict$/) ?? '')),
+      .filter((r) => !ctx.models.includes(routedSegment(r.path, /^\/v1\/models\/([^/]+)\/predict\/?$/) ?? '')),
     segment
       .map((seg): BadRequest => ({ kind: 'path-model-get', method: 'GET', path: `/v1/models/${seg}` }))
-      .filter((r) => !ctx.models.includes(routedSegment(r.path, /^\/v1\/models\/([^/]+)$/) ?? '') && routedSegment(r.path, /^\/v1\/(models)$/) === undefined),
+      .filter((r) => !ctx.models.includes(routedSegment(r.path, /^\/v1\/models\/([^/]+)\/?$/) ?? '') && routedSegment(r.path, /^\/v1\/(models)\/?$/) === undefined),
     fc.tuple(segment, fc.constantFrom('tiny', 'nope'))
       .map(([seg, model]): BadRequest => ({ kind: 'path-user-delete', method: 'DELETE', path: `/v1/models/${model}/users/${seg}`, mayBeNoContent: true }))
-      .filter((r) => routedSegment(r.path, /^\/v1\/models\/[^/]+\/users\/([^/]+)$/) !== ctx.user),
+      .filter((r) => routedSegment(r.path, /^\/v1\/models\/[^/]+\/users\/([^/]+)\/?$/) !== ctx.user),
     fc.tuple(fc.oneof(segment, fc.string({ minLength: 1, maxLength: 200 })), validPredict(ctx))
       .filter(([u]) => u !== ctx.user)
       .map(([user, b]) => predict(JSON.stringify({ user, inputs: b.inputs }), 'path-user-predict')),

@@ -71,10 +71,10 @@ export function makeFuzzApp(plan: FaultPlan = {}, seed = 1) {
   return { app, kv, call };
 }
 
-/** Every key and value (hex) a tenant holds in KV: heads and user pointers. */
+/** Every key and value (hex) a tenant holds in KV: heads, adapt index entries and user pointers. */
 export async function snapshotTenant(tenant: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const prefix of [`v1:head:${tenant}:`, `v1:user:${tenant}:`]) {
+  for (const prefix of [`v1:head:${tenant}:`, `v1:adapt:${tenant}:`, `v1:user:${tenant}:`]) {
     let cursor: string | undefined;
     do {
       const page = await env.HEADS.list({ prefix, cursor });
