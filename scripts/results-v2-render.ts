@@ -45,7 +45,7 @@ export function v2Section(dir: string): string {
   for (const style of ['clean', 'image', 'episode']) for (const s of ['5w1s', '5w5s']) rows.push([`${style}-${s}`, load(dir, `v2-${style}-${s}`)]);
   rows.push(['clean-20w1s', load(dir, 'v2-clean-20w1s')]);
   if (!rows.some(([, r]) => r)) return '';
-  let md = '### The default model (v2: `glyphs.fsb`, 32 filters, ProtoFiLM, scope `film`, calibrated)\n\n';
+  let md = '### The previous default model (v2: `glyphs-v2.fsb`, 32 filters, ProtoFiLM, scope `film`, calibrated)\n\n';
   md += 'Made by `bash scripts/results-v2-all.sh` (`scripts/results-v2.ts`; JSON in `docs/results/v2-*.json`, `v1-*.json`). Test scripts only; 600 episodes per row, 15 queries per class; "steps 0" and "default steps" adapt the **same** episodes, so the difference is paired (mean ± 95% CI of the per-episode difference). The shifted splits draw every test image in a hand-drawing style (`src/data/style.ts`): a new style per image, or one style per episode (a user\'s own hand, shared by support and queries). Loss = the support set\'s centroid ratio before → after the steps.\n\n';
   md += '| split | setting | steps 0 | default steps | paired difference (points) | error cut | loss | ECE (15 bins) |\n|---|---|---|---|---|---|---|---|\n';
   for (const [, r] of rows) {
@@ -60,7 +60,7 @@ export function v2Section(dir: string): string {
   }
   const int8 = ['5w1s', '5w5s'].map((s) => [s, load(dir, `v2-int8-clean-${s}`), load(dir, `v2-clean-${s}`)] as const).filter(([, a, b]) => a && b);
   if (int8.length) {
-    md += '\n**int8** (`glyphs-int8.fsb`, per-output-channel int8 kernels), clean split, default steps, same episodes:\n\n| setting | f32 | int8 |\n|---|---|---|\n';
+    md += '\n**int8** (`glyphs-int8.fsb` as it was then, made from v2; per-output-channel int8 kernels), clean split, default steps, same episodes:\n\n| setting | f32 | int8 |\n|---|---|---|\n';
     for (const [s, a, b] of int8) md += `| ${s.replace('w', '-way ').replace('s', '-shot')} | ${pct(b!.acc_steps)} | ${pct(a!.acc_steps)} |\n`;
   }
   const v1 = ['clean', 'image', 'episode'].map((st) => [st, load(dir, `v1-${st}-5w5s`), load(dir, `v2-${st}-5w5s`)] as const).filter(([, a, b]) => a && b);

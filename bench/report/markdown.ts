@@ -50,6 +50,8 @@ function mainRows(s: Summary): string[][] {
     both('(a) fused time / SIMD FLOP bound', (r) => r.adapt.fused_time_over_flop_bound, '×'),
     both('SIMD peak (f32x4 mul+add, one core)', (r) => r.adapt.peak_gflops, ' GFLOP/s'),
     both('(b) glyphs adapt() 5-way 5-shot, default path', (r) => r.glyphs.adapt_ms, ' ms'),
+    both('(b) previous default (v2, scope film) adapt() / predict(), same run', (r) => (r.glyphs_previous ? `${fmt(r.glyphs_previous.adapt_ms)} / ${fmt(r.glyphs_previous.predict_ms)} ms` : null), ''),
+    both('(b) default ÷ previous: adapt() / predict()', (r) => (r.glyphs_previous ? `${fmt(r.glyphs_previous.adapt_ratio)} / ${fmt(r.glyphs_previous.predict_ratio)}×` : null), ''),
     both('(b) … of which body forward (25 images)', (r) => r.glyphs.embed_ms, ' ms'),
     both('(b) body forward throughput', (r) => r.glyphs.embed_gflops, ' GFLOP/s'),
     both('(b) adapt() fast path / autodiff path', (r) => `${fmt(r.glyphs.adapt_fast_ms)} / ${fmt(r.glyphs.adapt_autodiff_ms)} ms`, ''),

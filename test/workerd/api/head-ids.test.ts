@@ -70,7 +70,7 @@ describe('one id per head', () => {
     const data = await decodeBundle(new Uint8Array(glyphs.slice(0)));
     // steps 3: a request no other test made (KV is shared across this file's tests).
     const support = glyphsAdapt.support;
-    const oldId = await adaptKeyFor(data.id, support, { steps: 3, lr: data.defaults.lr });
+    const oldId = await adaptKeyFor(data.id, support, { steps: 3, lr: data.defaults.lr, optimizer: data.defaults.optimizer });
     expect(oldId).not.toBe(id);
     // What the worker wrote before ids were unified: the bytes under the adapt key, the user pointing at it.
     const tenant = 'local';
