@@ -7,6 +7,7 @@ import { openExamplesRecords } from './examples-store';
 import { openHeadStore } from './head-store';
 import { userExamples } from './user-examples';
 import { bundleBytes } from './load-bundle';
+import type { GuardReport } from '../src/engine/guard-report';
 import type { BackendInfo } from '../wasm/backend';
 import type { AdaptPath, Model, Prediction } from '../src/engine/index';
 import type { Head } from '../src/head/index';
@@ -65,6 +66,10 @@ export interface AdaptResult {
   loss: { before: number; after: number };
   steps: number;
   lr: number;
+  /** Steps actually taken: 0 when the model's guard kept it as it was (1-shot, or steps that would cost accuracy). */
+  stepsUsed: number;
+  /** The guard's decision, for models that have one (src/engine/guard.ts). */
+  guard?: GuardReport;
   /** Which engine path ran: 'fused' (our SIMD kernel), 'fast' (tfjs linear) or 'autodiff'. */
   path: AdaptPath;
   /** Wall time of the adaptation itself, ms. */
@@ -177,7 +182,7 @@ function runtimeFor(model: Model, info: RuntimeInfo, store: HeadStore, examplesR
       const headId = await headIdOf(bytes);
       if (options.save !== false) await saveBytes(r.head, bytes, { id: headId, steps: r.steps, lr: r.lr, loss: r.loss, name: options.name });
       else cache.set(headId, r.head);
-      return { headId, head: r.head, labels: [...r.head.labels], loss: r.loss, steps: r.steps, lr: r.lr, path: r.path, ms };
+      return { headId, head: r.head, labels: [...r.head.labels], loss: r.loss, steps: r.steps, lr: r.lr, stepsUsed: r.stepsUsed, ...(r.guard ? { guard: r.guard } : {}), path: r.path, ms };
     },
     async predict(head, inputs) {
       const h = await resolve(head);

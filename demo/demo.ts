@@ -123,7 +123,8 @@ async function adapt(): Promise<void> {
     const info = $('adapt-info');
     info.dataset.headId = r.headId;
     info.dataset.ms = String(r.ms);
-    setInfo(`Adapted ${names.length} symbols from ${support.inputs.length} drawings in ${r.ms.toFixed(0)} ms (${r.steps} steps, loss ${fmtLoss(r.loss.before)} → ${fmtLoss(r.loss.after)}). Now draw one and tap Predict.`);
+    const how = r.stepsUsed > 0 ? `fine-tuned: ${r.stepsUsed} steps, loss ${fmtLoss(r.loss.before)} → ${fmtLoss(r.loss.after)}` : `not fine-tuned: ${r.guard?.reason ?? 'no steps'}; nearest drawings decide`;
+    setInfo(`Adapted ${names.length} symbols from ${support.inputs.length} drawings in ${r.ms.toFixed(0)} ms (${how}). Now draw one and tap Predict.`);
     await renderHeads();
   } catch (e) {
     setInfo(e instanceof Error ? e.message : String(e), true);

@@ -41,6 +41,8 @@ async function adapt(page: Page): Promise<string> {
     return el.classList.contains('error') || (el.dataset.headId !== undefined && el.dataset.headId !== prev);
   }, before);
   expect(await info.getAttribute('class')).not.toContain('error');
+  // The default model says whether its steps ran (the guard may keep it as it is).
+  expect(await info.textContent()).toMatch(/(not )?fine-tuned/);
   return (await info.getAttribute('data-head-id'))!;
 }
 
