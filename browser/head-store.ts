@@ -2,14 +2,32 @@ import { RuntimeError } from './errors';
 
 /**
  * IndexedDB layout (bump DB_VERSION with an upgrade step whenever it changes):
- *   database `fewshot-edge` (overridable), version 1
+ *   database `fewshot-edge` (overridable), version 2
  *   object store `heads`, keyPath `id`, index `modelId`
  *   value: HeadRecord — `bytes` is exactly what `encodeHead` produced (the format the worker keeps
  *   in KV), the rest is small metadata for listing without decoding.
+ *   object store `examples` (version 2), keyPath `key` = `<model name>\u0000<user>`: one user's
+ *   stored examples (src/browser/examples-store.ts).
  */
 export const DB_NAME = 'fewshot-edge';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 const STORE = 'heads';
+export const EXAMPLES_STORE = 'examples';
+
+/** Creates whatever object stores an older (or new) database lacks; upgrades keep every record. */
+export function upgradeDb(db: IDBDatabase): void {
+  if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: 'id' }).createIndex('modelId', 'modelId');
+  if (!db.objectStoreNames.contains(EXAMPLES_STORE)) db.createObjectStore(EXAMPLES_STORE, { keyPath: 'key' });
+}
+
+/** Opens (creating or upgrading) the runtime's database. */
+export async function openDb(name = DB_NAME): Promise<IDBDatabase> {
+  const idb = (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+  if (!idb) throw new RuntimeError('no_indexeddb', 'this environment has no IndexedDB');
+  const open = idb.open(name, DB_VERSION);
+  open.onupgradeneeded = () => upgradeDb(open.result);
+  return request(open);
+}
 
 /** What the head list shows without decoding a head. */
 export interface HeadSummary {
@@ -39,14 +57,14 @@ export interface HeadStore {
   close(): void;
 }
 
-function request<T>(req: IDBRequest<T>): Promise<T> {
+export function request<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(new RuntimeError('store_failed', req.error?.message ?? 'IndexedDB request failed'));
   });
 }
 
-function done(tx: IDBTransaction): Promise<void> {
+export function done(tx: IDBTransaction): Promise<void> {
   return new Promise((resolve, reject) => {
     tx.oncomplete = () => resolve();
     tx.onerror = () => reject(new RuntimeError('store_failed', tx.error?.message ?? 'IndexedDB transaction failed'));
@@ -61,14 +79,7 @@ function summary(r: HeadRecord): HeadSummary {
 
 /** Opens (creating or upgrading as needed) the head database. */
 export async function openHeadStore(name = DB_NAME): Promise<HeadStore> {
-  const idb = (globalThis as { indexedDB?: IDBFactory }).indexedDB;
-  if (!idb) throw new RuntimeError('no_indexeddb', 'this environment has no IndexedDB');
-  const open = idb.open(name, DB_VERSION);
-  open.onupgradeneeded = () => {
-    const db = open.result;
-    if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: 'id' }).createIndex('modelId', 'modelId');
-  };
-  const db = await request(open);
+  const db = await openDb(name);
   const tx = (mode: IDBTransactionMode): { tx: IDBTransaction; store: IDBObjectStore } => {
     const t = db.transaction(STORE, mode);
     return { tx: t, store: t.objectStore(STORE) };

@@ -3,14 +3,18 @@ import { decodeBundle } from '../src/bundle/index';
 import { adapt as engineAdapt, createModel, predict as enginePredict } from '../src/engine/index';
 import { decodeHead, encodeHead, headIdOf } from '../src/head/index';
 import { RuntimeError } from './errors';
+import { openExamplesRecords } from './examples-store';
 import { openHeadStore } from './head-store';
+import { userExamples } from './user-examples';
 import { bundleBytes } from './load-bundle';
 import type { GuardReport } from '../src/engine/guard-report';
 import type { BackendInfo } from '../wasm/backend';
 import type { AdaptPath, Model, Prediction } from '../src/engine/index';
 import type { Head } from '../src/head/index';
 import type { AdaptationDefaults, ModelSpec } from '../src/spec/model-spec';
+import type { ExamplesRecords } from './examples-store';
 import type { HeadStore, HeadSummary } from './head-store';
+import type { UserExamples } from './user-examples';
 import type { BundleSource } from './load-bundle';
 
 export type { Prediction };
@@ -86,6 +90,10 @@ export interface Runtime {
   exportHead(head: Head | string): Promise<Uint8Array>;
   /** Verifies, checks the model and saves bytes from elsewhere (the worker, another device). */
   importHead(bytes: Uint8Array, meta?: { id?: string; name?: string }): Promise<HeadSummary>;
+  /** Users' examples in IndexedDB, each user's head re-adapted from all of theirs (the server's examples API, on the device). */
+  examples: UserExamples;
+  /** Predicts with a user's examples head (re-adapted first if the bundle changed); RuntimeError 'head_not_found' if they have none. */
+  predictUser(user: string, inputs: number[][]): Promise<Prediction[]>;
   dispose(): void;
 }
 
@@ -95,10 +103,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   // Bundle ids, head ids and head checksums are SHA-256 via WebCrypto, which only secure contexts have.
   if (!globalThis.crypto?.subtle) throw new RuntimeError('insecure_context', 'crypto.subtle is missing: serve the page over https, http://localhost or an app-asset origin (see docs/webview.md)');
   const bytes = await bundleBytes(options.bundle);
-  const [backend, data, store] = await Promise.all([
+  const [backend, data, store, examples] = await Promise.all([
     initBrowserBackend(options.wasmUrl, options.fusedWasmUrl ? { fusedUrl: options.fusedWasmUrl } : {}),
     decodeBundle(bytes),
     openHeadStore(options.dbName),
+    openExamplesRecords(options.dbName),
   ]);
   const model = createModel(data);
   const info: RuntimeInfo = {
@@ -112,10 +121,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     bundleBytes: bytes.length,
     startMs: performance.now() - t0,
   };
-  return runtimeFor(model, info, store);
+  return runtimeFor(model, info, store, examples);
 }
 
-function runtimeFor(model: Model, info: RuntimeInfo, store: HeadStore): Runtime {
+function runtimeFor(model: Model, info: RuntimeInfo, store: HeadStore, examplesRecords: ExamplesRecords): Runtime {
+  const examples = userExamples(model, info.name, examplesRecords);
   // Decoded heads by id, so repeated predictions do not re-read IndexedDB.
   const cache = new Map<string, Head>();
   let disposed = false;
@@ -156,6 +166,13 @@ function runtimeFor(model: Model, info: RuntimeInfo, store: HeadStore): Runtime 
   return {
     info,
     model,
+    examples,
+    async predictUser(user, inputs) {
+      live();
+      const r = await examples.list(user);
+      if (!r.head) throw new RuntimeError('head_not_found', `user ${JSON.stringify(user)} has no head (no examples, or one class)`);
+      return enginePredict(model, r.head, inputs);
+    },
     async adapt(support, options = {}) {
       live();
       const t = performance.now();
@@ -196,6 +213,7 @@ function runtimeFor(model: Model, info: RuntimeInfo, store: HeadStore): Runtime 
       if (disposed) return;
       disposed = true;
       store.close();
+      examplesRecords.close();
       cache.clear();
       model.dispose();
     },

@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { TMP, syncDir, writeAtomic } from './atomic-file';
 import type { KvLike } from '../worker/heads/kv-like';
 
 /**
@@ -17,7 +18,6 @@ const MAX_KEY_BYTES = 512;
 const MAX_METADATA_BYTES = 1024;
 const MAX_VALUE_BYTES = 25 * 1024 * 1024;
 const MIN_TTL_SECONDS = 60;
-const TMP = /\.tmp$/;
 
 interface Header {
   key: string;
@@ -127,7 +127,7 @@ export class FileKv implements KvLike {
       throw new KvArgumentError(`KV PUT failed: metadata over ${MAX_METADATA_BYTES} bytes`);
     }
     const expiresAt = ttl === undefined ? null : this.now() + Math.floor(ttl) * 1000;
-    await this.writeAtomic(this.fileOf(key), encodeEntry(key, bytes, expiresAt, options.metadata));
+    await writeAtomic(this.fileOf(key), encodeEntry(key, bytes, expiresAt, options.metadata));
   }
 
   async delete(key: string): Promise<void> {
@@ -135,7 +135,7 @@ export class FileKv implements KvLike {
     await unlink(this.fileOf(key)).catch((e: NodeJS.ErrnoException) => {
       if (e.code !== 'ENOENT') throw e;
     });
-    await this.syncDir();
+    await syncDir(this.dir);
   }
 
   /**
@@ -161,33 +161,5 @@ export class FileKv implements KvLike {
       }
     }
     return out;
-  }
-
-  private async writeAtomic(path: string, data: Buffer): Promise<void> {
-    const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-    try {
-      const fh = await open(tmp, 'wx', 0o600);
-      try {
-        await fh.writeFile(data);
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, path);
-    } catch (e) {
-      await unlink(tmp).catch(() => undefined);
-      throw e;
-    }
-    await this.syncDir();
-  }
-
-  /** The rename (or unlink) is durable once the directory is synced. */
-  private async syncDir(): Promise<void> {
-    const d = await open(this.dir, 'r');
-    try {
-      await d.sync();
-    } finally {
-      await d.close();
-    }
   }
 }

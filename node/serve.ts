@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from '../worker/app';
 import { MemoryRateLimiter } from '../worker/rate-limit/gcra';
 import { initNodeBackend } from '../wasm/node';
+import { FileExamplesStore } from './file-examples';
 import { FileKv } from './file-kv';
 import { lockStore } from './store-lock';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,9 @@ import type { BundleSource } from '../worker/models/registered-model';
 import type { Bindings } from '../worker/types';
 
 const SWEEP_MS = 3_600_000;
+
+type Swept = { temps: number; expired: number; damaged: number };
+const add = (a: Swept, b: Swept): Swept => ({ temps: a.temps + b.temps, expired: a.expired + b.expired, damaged: a.damaged + b.damaged });
 
 export interface ServeOptions {
   host: string;
@@ -29,7 +33,7 @@ export interface ServeOptions {
 export interface RunningServer {
   url: string;
   port: number;
-  /** What the start-up sweep of the store removed (leftover temp files, expired or damaged values). */
+  /** What the start-up sweep of the store removed (leftover temp files, expired or damaged heads and users' examples). */
   swept: { temps: number; expired: number; damaged: number };
   /** Stops accepting, lets in-flight requests finish (≤ drainMs), releases the store. */
   close(): Promise<void>;
@@ -38,14 +42,15 @@ export interface RunningServer {
 /**
  * The worker's Hono app (`createApp`, unchanged) on Node's HTTP server: the same routes, auth, limits
  * and errors, the SIMD wasm backend with the fused kernel, heads in a FileKv under `store`, quotas
- * counted in this process, published models from a directory store (`models`). The app is not told it runs on Node: everything differs only in what is
+ * counted in this process, users' examples in files beside the heads (node/file-examples.ts), published models from a directory store (`models`). The app is not told it runs on Node: everything differs only in what is
  * injected here.
  */
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const lock = await lockStore(opts.store);
   try {
     const kv = await FileKv.open(opts.store);
-    const swept = await kv.sweep();
+    const examples = await FileExamplesStore.open(opts.store);
+    const swept = add(await kv.sweep(), await examples.sweep());
     const limiter = new MemoryRateLimiter();
     const app = createApp({
       backend: () => initNodeBackend(),
@@ -53,6 +58,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       kv: () => kv,
       store: () => opts.models,
       rateLimiter: () => limiter,
+      examples: () => examples,
       preload: opts.bundles.length > 0 ? [opts.bundles[0]!.name] : [],
     });
     // Vars are the worker's env; KV and the limiter are injected above, so no binding is needed.
@@ -67,7 +73,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     });
     const port = (server.address() as AddressInfo).port;
     // Expired heads nobody reads again would stay on disk until a restart: sweep them hourly.
-    const sweeper = setInterval(() => void kv.sweep({ temps: false }).catch(() => undefined), SWEEP_MS);
+    const sweeper = setInterval(() => void Promise.all([kv.sweep({ temps: false }), examples.sweep({ temps: false })]).catch(() => undefined), SWEEP_MS);
     sweeper.unref();
     const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
     let closing: Promise<void> | undefined;

@@ -14,12 +14,14 @@ import { ApiError } from './problem';
 import { adaptRoutes } from './routes/adapt';
 import { docsRoutes } from './routes/docs';
 import { diagnosticsRoutes } from './routes/diagnostics';
+import { examplesRoutes } from './routes/examples';
 import { headRoutes } from './routes/heads';
 import { healthRoutes } from './routes/health';
 import { modelRoutes } from './routes/models';
 import { predictRoutes } from './routes/predict';
 import { userRoutes } from './routes/users';
 import type { BundleSource } from './models/registered-model';
+import type { ExamplesStore } from './examples/store';
 import type { KvLike } from './heads/kv-like';
 import type { R2Like } from '../src/store/r2-like';
 import type { RateLimiter } from './rate-limit/gcra';
@@ -39,6 +41,8 @@ export interface AppOptions {
   store?: (env: Bindings) => R2Like | undefined;
   /** Where per-tenant quotas are counted (workerd: a Durable Object; Node: in-process); none = no quotas. */
   rateLimiter?: (env: Bindings) => RateLimiter | undefined;
+  /** Where users' examples live (workerd: a Durable Object per tenant; Node: files under the store lock); none = the examples routes answer 503. */
+  examples?: (env: Bindings) => ExamplesStore | undefined;
 }
 
 const DEFAULT_MAX_BODY = 2_000_000;
@@ -66,7 +70,7 @@ export const createApp = (opts: AppOptions) => {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   // Before auth: a CORS preflight carries no key and must not be a 401.
   app.use('*', corsFromConfig());
-  app.use('*', timing({ crossOrigin: false }), requestLog(), services({ models, backend: opts.backend, kv: opts.kv, store: opts.store }));
+  app.use('*', timing({ crossOrigin: false }), requestLog(), services({ models, backend: opts.backend, kv: opts.kv, store: opts.store, examples: opts.examples }));
   app.use(
     '/v1/*',
     bearerTenant({ keys: (env) => env.API_KEYS as string | undefined }),
@@ -82,6 +86,7 @@ export const createApp = (opts: AppOptions) => {
     .route('/v1', adaptRoutes())
     .route('/v1', predictRoutes())
     .route('/v1', userRoutes())
+    .route('/v1', examplesRoutes())
     .route('/v1', headRoutes());
   app.doc31('/openapi.json', OPENAPI);
   app.route('/', docsRoutes(() => app.getOpenAPI31Document(OPENAPI)));

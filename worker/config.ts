@@ -31,6 +31,11 @@ const ConfigSchema = z.object({
   MAX_USER_LENGTH: int(128, 1, 128),
   CORS_ORIGINS: corsOrigins,
   MODELS_REFRESH_SECONDS: int(30, 0, 86_400),
+  // Stored examples (docs/api.md, "Examples"): per user, per tenant, and how long they are kept (0 = until deleted).
+  EXAMPLES_MAX_PER_USER: int(500, 1, 10_000),
+  EXAMPLES_MAX_CLASSES: int(50, 2, 1_000),
+  EXAMPLES_MAX_TENANT_BYTES: int(100_000_000, 1_024, 10_000_000_000),
+  EXAMPLES_TTL_SECONDS: int(0, 0, 315_360_000),
 });
 
 /** The var names the worker reads (the Node server takes these from its environment). */

@@ -2,6 +2,7 @@ import { createApp } from './app';
 import { initWorkerdBackend } from '../wasm/workerd';
 import { embeddedBundles } from './models/embedded';
 import { durableRateLimiter } from './rate-limit/durable-object';
+import { durableExamplesStore } from './examples/durable-object';
 
 /**
  * The Cloudflare Worker entry: the Hono app over the SIMD wasm runtime and the embedded bundles.
@@ -15,6 +16,9 @@ export default createApp({
   preload: [embeddedBundles[0]!.name],
   // Without the binding (a Miniflare rig that declares none) the worker runs without quotas.
   rateLimiter: (env) => (env.TENANT_LIMITS ? durableRateLimiter(env.TENANT_LIMITS) : undefined),
+  // Users' examples: one Durable Object per tenant (worker/examples/durable-object.ts); unbound = the examples routes answer 503.
+  examples: (env) => (env.USER_EXAMPLES ? durableExamplesStore(env.USER_EXAMPLES) : undefined),
 });
 
 export { TenantRateLimiter } from './rate-limit/durable-object';
+export { TenantExamples } from './examples/durable-object';

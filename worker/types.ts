@@ -1,4 +1,5 @@
 import type { Config } from './config';
+import type { ExamplesStore } from './examples/store';
 import type { HeadStore } from './heads/store';
 import type { ModelView } from './models/model-view';
 import type { BackendInfo } from '../wasm/backend';
@@ -16,6 +17,8 @@ export interface Variables {
   tenant: string;
   config: Config;
   heads: HeadStore;
+  /** Users' stored examples; undefined when the deployment has no examples store. */
+  examples: ExamplesStore | undefined;
   models: ModelView;
   backend: () => Promise<BackendInfo>;
 }

@@ -54,6 +54,11 @@ const apiWorker = (name: string, build: BuiltWorker, entry = build.main) => ({
   ...base,
 });
 
+/** The warm-suite worker: the bench build, with the production examples Durable Object bound (SQLite storage, in memory). */
+export function benchWorker(bench: BuiltWorker): unknown {
+  return { name: 'bench', modules: modulesOf(bench, bench.main), modulesRoot: bench.outdir, durableObjects: { USER_EXAMPLES: { className: 'TenantExamples', useSQLite: true } }, ...base };
+}
+
 /**
  * The main rig, one isolate per worker: 'bench' (warm suite), and `cold` each of 'cold-parts-i'
  * (bench build, stage timings) and 'cold-app-i' (production imported inside the first request).
@@ -64,7 +69,7 @@ export function mainWorkers(builds: RigBuilds, cold: number): unknown[] {
   writeFileSync(entry, coldEntrySource(basename(prod.main)));
   const benchModules = modulesOf(bench, bench.main);
   return [
-    { name: 'bench', modules: benchModules, modulesRoot: bench.outdir, ...base },
+    benchWorker(bench),
     ...Array.from({ length: cold }, (_, i) => ({ name: `cold-parts-${i}`, modules: benchModules, modulesRoot: bench.outdir, ...base })),
     ...Array.from({ length: cold }, (_, i) => apiWorker(`cold-app-${i}`, prod, entry)),
   ];

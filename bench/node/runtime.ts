@@ -1,10 +1,12 @@
 // The warm suite in this Node process: SIMD wasm backend + fused kernel, the production app over an
 // in-memory KV with the bundles read from bundles/.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initNodeBackend } from '../../wasm/node';
 import { createNodeFusedKernel } from '../../wasm/fused/node';
 import { createApp } from '../../worker/app';
+import { FileExamplesStore } from '../../node/file-examples';
 import { BENCH_API_KEYS } from '../suite/app-requests';
 import { runRuntimeSuite } from '../suite/in-runtime';
 import { MemoryKv } from '../suite/memory-kv';
@@ -27,7 +29,14 @@ export async function runNodeSuite(inputs: CaseBInputs, opts: { quick: boolean; 
     { name: 'glyphs', bytes: async () => glyphs },
     { name: 'sine-maml', bytes: async () => sine },
   ];
-  const app = createApp({ backend: () => initNodeBackend(), bundles, kv: () => kv });
-  const env = { runtime: 'node' as const, glyphs, glyphsPrevious, sine, probeKernel: await createNodeFusedKernel(), app, appEnv: { API_KEYS: BENCH_API_KEYS } };
-  return runRuntimeSuite(env, inputs, opts);
+  // Users' examples as `fewshot serve` keeps them: files (fsync'd) in a temporary store.
+  const store = mkdtempSync(join(tmpdir(), 'fewshot-bench-examples-'));
+  const examples = await FileExamplesStore.open(store);
+  const app = createApp({ backend: () => initNodeBackend(), bundles, kv: () => kv, examples: () => examples });
+  const env = { runtime: 'node' as const, glyphs, glyphsPrevious, sine, probeKernel: await createNodeFusedKernel(), app, appEnv: { API_KEYS: BENCH_API_KEYS, RATE_LIMITS: 'off' }, examples: true };
+  try {
+    return await runRuntimeSuite(env, inputs, opts);
+  } finally {
+    rmSync(store, { recursive: true, force: true });
+  }
 }

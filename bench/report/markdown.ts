@@ -59,6 +59,7 @@ function mainRows(s: Summary): string[][] {
     both('(b) adapt request, cache miss (whole app, KV in memory)', (r) => r.glyphs.request_adapt_miss_ms, ' ms', hp(h?.adapt_miss)),
     both('(b) adapt request, cache hit', (r) => r.glyphs.request_adapt_hit_ms, ' ms', hp(h?.adapt_hit)),
     both('(b) predict request, 5 inputs', (r) => r.glyphs.request_predict_ms, ' ms', hp(h?.predict)),
+    both('(b) append 1 example to a 24-example user (examples API) / full adapt of the 25, same run', (r) => (r.glyphs.request_append_example_ms == null ? '—' : `${fmt(r.glyphs.request_append_example_ms)} / ${fmt(r.glyphs.request_append_full_adapt_ms)} ms`), ''),
     both('(c) sinusoid MLP, scope all, K=10, 10 steps', (r) => r.sine.adapt_ms, ' ms'),
     both('(c) tfjs kernels per inner step', (r) => r.sine.kernels_per_step, ''),
     both('bundle decode (glyphs .fsb, incl. SHA-256)', (r) => r.bundle_decode_ms, ' ms'),

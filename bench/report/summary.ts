@@ -128,6 +128,8 @@ export function summarizeRuntime(r: RuntimeResult, cold: ColdRuns, started?: Sta
       request_adapt_miss_ms: r.app.adapt_miss_ms.p50,
       request_adapt_hit_ms: r.app.adapt_hit_ms.p50,
       request_predict_ms: r.app.predict_ms.p50,
+      request_append_example_ms: r.examples_append?.append_ms.p50 ?? null,
+      request_append_full_adapt_ms: r.examples_append?.adapt_ms.p50 ?? null,
     },
     glyphs_previous: r.case_b_previous
       ? { adapt_ms: r.case_b_previous.adapt_ms.p50, predict_ms: r.case_b_previous.predict_ms.p50, adapt_ratio: r.case_b.adapt_ms.p50 / r.case_b_previous.adapt_ms.p50, predict_ratio: r.case_b.predict_ms.p50 / r.case_b_previous.predict_ms.p50 }

@@ -9,6 +9,7 @@ import { benchCaseA, caseAModel } from './case-a';
 import { benchCaseB } from './case-b';
 import { benchCaseC } from './case-c';
 import { benchDecode } from './decode';
+import { benchExamplesAppend } from './examples-append';
 import { heapGrowth } from './heap';
 import { benchRequestParts } from './request-parts';
 import { clockResolutionMs } from './stats';
@@ -19,6 +20,7 @@ import type { CaseAResult } from './case-a';
 import type { CaseBInputs, CaseBResult } from './case-b';
 import type { CaseCResult } from './case-c';
 import type { DecodeResult } from './decode';
+import type { ExamplesAppendResult } from './examples-append';
 import type { HeapResult } from './heap';
 import type { RequestPartsResult } from './request-parts';
 
@@ -33,6 +35,8 @@ export interface RuntimeEnv {
   /** The production app with an in-memory KV, and the env its fetch needs. */
   app: FetchApp;
   appEnv: unknown;
+  /** The app has an examples store (workerd: the Durable Object; Node: files): run the examples-append case. */
+  examples?: boolean;
 }
 
 export interface RuntimeResult {
@@ -48,6 +52,8 @@ export interface RuntimeResult {
   case_c: CaseCResult;
   decode: DecodeResult;
   app: AppRequestsResult;
+  /** Append one example to a 24-example user vs a full adapt of the 25 (bench/suite/examples-append.ts). */
+  examples_append?: ExamplesAppendResult;
   /** The steps of an adapt request around adapt() (same 5-way 5-shot body). */
   request_parts: RequestPartsResult;
   /** Wasm memory before/after 1,000 case (a) adaptations and N glyph adaptations (1,000; 200 when quick). */
@@ -88,6 +94,11 @@ export async function runRuntimeSuite(env: RuntimeEnv, inputs: CaseBInputs, opts
     const decode = await benchDecode(env.glyphs, { quick });
     log(`${env.runtime}: app requests`);
     const app = await benchAppRequests(env.app, env.appEnv, inputs.supports[0]!, inputs.queries, { quick });
+    let examplesAppend: ExamplesAppendResult | undefined;
+    if (env.examples) {
+      log(`${env.runtime}: examples append vs full adapt`);
+      examplesAppend = await benchExamplesAppend(env.app, env.appEnv, inputs.supports[0]!, { quick });
+    }
     const head = adapt(glyphs, inputs.supports[0]!).head;
     const requestParts = await benchRequestParts(glyphs.id, inputs.supports[0]!, head, { quick });
     log(`${env.runtime}: wasm memory over 1,000 adaptations`);
@@ -97,7 +108,7 @@ export async function runRuntimeSuite(env: RuntimeEnv, inputs: CaseBInputs, opts
     small.dispose();
     const support = inputs.supports[0]!;
     const heap = { case_a: heapA, glyphs: heapGrowth(() => void adapt(glyphs, support), quick ? 200 : 1000) };
-    return { runtime: env.runtime, backend: tf.getBackend(), clock_resolution_ms: clock, case_a: caseA, ...(probe ? { fused_probe: probe } : {}), case_b: caseB, ...(caseBPrevious ? { case_b_previous: caseBPrevious } : {}), case_c: caseC, decode, app, request_parts: requestParts, heap };
+    return { runtime: env.runtime, backend: tf.getBackend(), clock_resolution_ms: clock, case_a: caseA, ...(probe ? { fused_probe: probe } : {}), case_b: caseB, ...(caseBPrevious ? { case_b_previous: caseBPrevious } : {}), case_c: caseC, decode, app, ...(examplesAppend ? { examples_append: examplesAppend } : {}), request_parts: requestParts, heap };
   } finally {
     glyphs.dispose();
     sine.dispose();

@@ -2,14 +2,18 @@
 // production app, built with wrangler only for `npm run bench` and run in workerd by Miniflare.
 //   POST /suite       {quick, inputs}     → RuntimeResult (warm measurements)
 //   POST /cold-parts  {support, queries}  → ColdParts (must be the isolate's first request)
+//   POST /examples-append {quick, support} → ExamplesAppendResult (needs the USER_EXAMPLES binding)
 import { initWasmBackend } from '../../wasm/backend';
 import { initWorkerdBackend, workerdSource } from '../../wasm/workerd';
 import { createWorkerdFusedKernel, installWorkerdFusedKernel } from '../../wasm/fused/workerd';
 import { createApp } from '../../worker/app';
+import { durableExamplesStore } from '../../worker/examples/durable-object';
+import type { TenantExamples } from '../../worker/examples/durable-object';
 import { embeddedBundles } from '../../worker/models/embedded';
 import glyphsV2 from '../../bundles/glyphs-v2.fsb';
 import { BENCH_API_KEYS } from '../suite/app-requests';
 import { coldParts } from '../suite/cold-parts';
+import { benchExamplesAppend } from '../suite/examples-append';
 import { runRuntimeSuite } from '../suite/in-runtime';
 import { MemoryKv } from '../suite/memory-kv';
 import type { CaseBInputs } from '../suite/case-b';
@@ -20,12 +24,32 @@ async function bundleBytes(name: string): Promise<Uint8Array> {
   return raw instanceof Uint8Array ? raw : new Uint8Array(raw!);
 }
 
-async function suite(body: { quick: boolean; inputs: CaseBInputs }): Promise<unknown> {
-  await initWorkerdBackend();
+interface BenchEnv {
+  /** Users' examples: the production Durable Object class (exported below), bound by the bench rig. */
+  USER_EXAMPLES?: DurableObjectNamespace<TenantExamples>;
+}
+
+/** The production app over an in-memory KV, with the examples Durable Object when it is bound. */
+function benchApp(env: BenchEnv) {
   const kv = new MemoryKv();
-  const app = createApp({ backend: () => initWorkerdBackend(), bundles: embeddedBundles, kv: () => kv });
-  const env = { runtime: 'workerd' as const, glyphs: await bundleBytes('glyphs'), glyphsPrevious: new Uint8Array(glyphsV2), sine: await bundleBytes('sine-maml'), probeKernel: await createWorkerdFusedKernel(), app, appEnv: { API_KEYS: BENCH_API_KEYS } };
+  const ns = env.USER_EXAMPLES;
+  const app = createApp({ backend: () => initWorkerdBackend(), bundles: embeddedBundles, kv: () => kv, ...(ns ? { examples: () => durableExamplesStore(ns) } : {}) });
+  return { app, appEnv: { API_KEYS: BENCH_API_KEYS, RATE_LIMITS: 'off' } };
+}
+
+async function suite(body: { quick: boolean; inputs: CaseBInputs }, benchEnv: BenchEnv): Promise<unknown> {
+  await initWorkerdBackend();
+  const { app, appEnv } = benchApp(benchEnv);
+  const env = { runtime: 'workerd' as const, glyphs: await bundleBytes('glyphs'), glyphsPrevious: new Uint8Array(glyphsV2), sine: await bundleBytes('sine-maml'), probeKernel: await createWorkerdFusedKernel(), app, appEnv, examples: benchEnv.USER_EXAMPLES !== undefined };
   return runRuntimeSuite(env, body.inputs, { quick: body.quick, log: (m) => console.log(m) });
+}
+
+/** The examples-append case alone (bench/examples-append.ts runs it without the rest of the suite). */
+async function examplesAppend(body: { quick: boolean; support: SupportSet }, benchEnv: BenchEnv): Promise<unknown> {
+  await initWorkerdBackend();
+  if (!benchEnv.USER_EXAMPLES) throw new Error('USER_EXAMPLES is not bound');
+  const { app, appEnv } = benchApp(benchEnv);
+  return benchExamplesAppend(app, appEnv, body.support, { quick: body.quick });
 }
 
 async function cold(body: { support: SupportSet; queries: number[][] }): Promise<unknown> {
@@ -39,10 +63,11 @@ async function cold(body: { support: SupportSet; queries: number[][] }): Promise
 }
 
 export default {
-  async fetch(req: Request): Promise<Response> {
+  async fetch(req: Request, env: BenchEnv): Promise<Response> {
     const path = new URL(req.url).pathname;
     try {
-      if (req.method === 'POST' && path === '/suite') return Response.json(await suite(await req.json()));
+      if (req.method === 'POST' && path === '/suite') return Response.json(await suite(await req.json(), env));
+      if (req.method === 'POST' && path === '/examples-append') return Response.json(await examplesAppend(await req.json(), env));
       if (req.method === 'POST' && path === '/cold-parts') return Response.json(await cold(await req.json()));
       return new Response('not found', { status: 404 });
     } catch (e) {
@@ -50,3 +75,6 @@ export default {
     }
   },
 };
+
+/** The production examples Durable Object, so the rig can bind USER_EXAMPLES to it. */
+export { TenantExamples } from '../../worker/examples/durable-object';

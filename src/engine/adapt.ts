@@ -8,7 +8,7 @@ import type { Head } from '../head/head';
 import type { GuardReport } from './guard-report';
 import type { InnerOptimizer } from '../spec/model-spec';
 import type { Model } from './model';
-import type { PathResult, Prepared } from './prepared';
+import type { FrozenFeatures, PathResult, Prepared } from './prepared';
 import type { SupportSet } from './validate';
 
 export type AdaptPath = 'autodiff' | 'fast' | 'fused';
@@ -20,6 +20,12 @@ export interface AdaptOptions {
   optimizer?: InnerOptimizer;
   /** 'auto' (default): fused if a kernel is registered and the head is linear, else fast if linear, else autodiff. */
   path?: 'auto' | AdaptPath;
+  /**
+   * Scopes 'film' and 'late': the frozen prefix's output for each support row, as `frozenFeatures`
+   * gave it (e.g. kept from an earlier adaptation of mostly the same examples), instead of running
+   * the prefix again. The prefix treats rows independently, so the head is the same either way.
+   */
+  frozen?: FrozenFeatures;
 }
 
 export interface AdaptResult {
@@ -57,7 +63,8 @@ function prepare(model: Model, support: SupportSet, opts: AdaptOptions): Prepare
   const s = validateSupport(support, model.spec.task, model.inputSize, model.defaults);
   const k = s.labelIdx ? s.headLabels.length : model.outputSize!;
   if (!s.labelIdx && k !== 1) throw new EngineError('label_kind', `this regression model has ${k} outputs; a support set gives one target per input`);
-  return { support: s, loss: s.labelIdx ? 'softmax-ce' : 'mse', k, y: targetsOf(s, k), steps, lr, optimizer };
+  if (opts.frozen && opts.frozen.rows.length !== s.n) throw new EngineError('input_length', `${opts.frozen.rows.length} frozen feature rows for ${s.n} inputs`);
+  return { support: s, loss: s.labelIdx ? 'softmax-ce' : 'mse', k, y: targetsOf(s, k), steps, lr, optimizer, ...(opts.frozen ? { frozen: opts.frozen } : {}) };
 }
 
 function fewestPerClass(labelIdx: Int32Array | number[]): number {

@@ -8,7 +8,8 @@ import { uploadSupport } from './prepared';
 import { prototypeHead } from './prototype';
 import type { Model } from './model';
 import type { ParamMap } from './params';
-import type { PathResult, Prepared } from './prepared';
+import { checkInputs } from './validate';
+import type { FrozenFeatures, PathResult, Prepared } from './prepared';
 
 /**
  * Scopes 'film' and 'late' at request time: the frozen prefix runs once over the support set, the
@@ -20,6 +21,7 @@ export function runFeatures(model: Model, p: Prepared): PathResult {
   const scope = featureScope(model);
   const { z, y } = tf.tidy(() => {
     const up = uploadSupport(p, model.inputSize);
+    if (p.frozen) return { z: tf.tensor(concat(p.frozen.rows), [p.frozen.rows.length, ...p.frozen.shape]), y: up.y };
     return { z: scope.frozen(tf.reshape(up.x, [-1, ...model.spec.inputShape])), y: up.y };
   });
   try {
@@ -41,4 +43,32 @@ export function runFeatures(model: Model, p: Prepared): PathResult {
   } finally {
     tf.dispose([z, y]);
   }
+}
+
+function concat(rows: Float32Array[]): Float32Array {
+  const out = new Float32Array(rows.reduce((n, r) => n + r.length, 0));
+  let at = 0;
+  for (const r of rows) {
+    out.set(r, at);
+    at += r.length;
+  }
+  return out;
+}
+
+/**
+ * The frozen prefix's output for each input (scopes 'film' and 'late'), to pass back to `adapt` as
+ * `frozen` later; null for models without a frozen prefix. Rows come out as if the inputs had been
+ * part of any support set: the prefix (convolutions, stored batch norms, pooling) treats each alone.
+ */
+export function frozenFeatures(model: Model, inputs: number[][]): FrozenFeatures | null {
+  if (model.defaults.scope !== 'film' && model.defaults.scope !== 'late') return null;
+  if (inputs.length === 0) return { shape: [], rows: [] };
+  const scope = featureScope(model);
+  const x = checkInputs(inputs, model.inputSize);
+  const z = tf.tidy(() => scope.frozen(tf.reshape(tf.tensor2d(x, [inputs.length, model.inputSize]), [-1, ...model.spec.inputShape])));
+  const shape = z.shape.slice(1);
+  const all = readF32(z);
+  z.dispose();
+  const size = all.length / inputs.length;
+  return { shape, rows: inputs.map((_, i) => all.slice(i * size, (i + 1) * size)) };
 }

@@ -1,4 +1,6 @@
 export { adapt } from './adapt';
+export { frozenFeatures } from './feature-path';
+export type { FrozenFeatures } from './prepared';
 export type { AdaptOptions, AdaptPath, AdaptResult } from './adapt';
 export { EngineError, ModelError } from './errors';
 export type { EngineErrorCode } from './errors';

@@ -16,6 +16,14 @@ export interface Prepared {
   steps: number;
   lr: number;
   optimizer: InnerOptimizer;
+  /** The frozen prefix's output for the support rows, computed earlier (feature scopes; see `frozenFeatures`). */
+  frozen?: FrozenFeatures;
+}
+
+/** A feature scope's frozen-prefix output for some inputs: `rows` of `shape` each, row-major. */
+export interface FrozenFeatures {
+  shape: number[];
+  rows: Float32Array[];
 }
 
 /** What a path returns: the adapted params (read back) and the loss before and after. */

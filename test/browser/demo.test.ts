@@ -102,7 +102,7 @@ describe('demo page in headless Chromium', () => {
       db.close();
       return rec && { magic: String.fromCharCode(...rec.bytes.subarray(0, 4)), length: rec.bytes.length, labels: rec.labels, version: db.version };
     }, headId);
-    expect(stored).toMatchObject({ magic: 'FSHD', labels: SYMBOLS, version: 1 });
+    expect(stored).toMatchObject({ magic: 'FSHD', labels: SYMBOLS, version: 2 }); // the IndexedDB version (2: users' examples beside the heads)
     expect(stored!.length).toBeGreaterThan(64 * 3 * 4);
 
     await h.page.reload();

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 const files = (dir: string, ext = /\.ts$/): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name), ext) : ext.test(e.name) ? [join(dir, e.name)] : []));
 
-/** Every problem `code` the worker can send: literal codes at ApiError/problemResponse call sites, `const code = …` choices, and the engine's typed codes. */
+/** Every problem `code` the worker can send: literal codes at ApiError/problemResponse call sites, `const code = …` choices, and the engine's and examples store's typed codes. */
 function codesInSource(): Set<string> {
   const codes = new Set<string>();
   for (const f of files('worker')) {
@@ -15,6 +15,9 @@ function codesInSource(): Set<string> {
   }
   const engine = /export type EngineErrorCode =([^;]+);/.exec(readFileSync('src/engine/errors.ts', 'utf8'))![1]!;
   for (const m of engine.matchAll(/'([a-z_]+)'/g)) codes.add(m[1]!);
+  // The examples store's refusals (worker/examples/requests.ts maps each to a status).
+  const examples = /export type ExamplesErrorCode =([^;]+);/.exec(readFileSync('src/examples/ledger.ts', 'utf8'))![1]!;
+  for (const m of examples.matchAll(/'([a-z_]+)'/g)) codes.add(m[1]!);
   return codes;
 }
 

@@ -5,7 +5,7 @@ import { engineCall } from '../engine-errors';
 import { ApiError } from '../problem';
 import type { Head } from '../../src/head/head';
 import type { InnerOptimizer } from '../../src/spec/model-spec';
-import type { SupportSet } from '../../src/engine/index';
+import type { FrozenFeatures, SupportSet } from '../../src/engine/index';
 import type { ReadyModel } from '../models/registered-model';
 import type { HeadStore, HeadMetadata } from './store';
 
@@ -19,6 +19,8 @@ export interface ResolvedHead {
   adapted: boolean;
   steps: number;
   lr: number;
+  /** The adapt cache's index key of this request (absent when the head came from elsewhere). */
+  adaptKey?: string;
   /** Steps actually taken; with a guard, 0 when it kept the model as it was. */
   stepsUsed: number;
   guard?: { verdict: 'adapted' | 'kept' | 'unchecked'; reason?: string; heldOut?: { before: number; after: number; accuracyBefore: number; accuracyAfter: number } };
@@ -97,7 +99,7 @@ export async function adaptCached(
   tenant: string,
   m: ReadyModel,
   support: SupportSet,
-  opts: { steps?: number; lr?: number; optimizer?: InnerOptimizer; user?: string },
+  opts: { steps?: number; lr?: number; optimizer?: InnerOptimizer; user?: string; frozen?: () => FrozenFeatures | undefined },
   timing: TimingHooks,
 ): Promise<ResolvedHead> {
   const steps = opts.steps ?? m.data.defaults.steps;
@@ -114,7 +116,13 @@ export async function adaptCached(
     resolved = { headId, head: cached.head, cache: kept ? 'hit' : 'unavailable', adapted: false, steps, lr, stepsUsed: md.stepsUsed ?? steps, loss: { before: md.lossBefore ?? null, after: md.lossAfter ?? null } };
     if (md.guard) resolved.guard = { verdict: md.guard };
   } else {
-    const result = await timing.measure('adapt', async () => engineCall(() => adapt(m.model, support, { steps, lr, optimizer })));
+    const result = await timing.measure('adapt', async () =>
+      engineCall(() => {
+        // The frozen prefix's rows, when the caller keeps them (stored examples: worker/examples/feature-cache.ts).
+        const frozen = opts.frozen?.();
+        return adapt(m.model, support, { steps, lr, optimizer, ...(frozen ? { frozen } : {}) });
+      }),
+    );
     const bytes = await encodeHead(result.head);
     const headId = await headIdOf(bytes);
     const metadata: HeadMetadata = { steps, lr, lossBefore: result.loss.before, lossAfter: result.loss.after, stepsUsed: result.stepsUsed, createdAt: Date.now() };
@@ -123,6 +131,7 @@ export async function adaptCached(
     resolved = { headId, head: result.head, cache: stored ? 'miss' : 'unavailable', adapted: true, steps, lr, stepsUsed: result.stepsUsed, loss: result.loss };
     if (result.guard) resolved.guard = result.guard;
   }
+  resolved.adaptKey = adaptKey;
   if (opts.user !== undefined && resolved.cache !== 'unavailable') {
     if (!(await pointUserAt(store, tenant, m.name, opts.user, resolved.headId))) resolved.cache = 'unavailable';
   }

@@ -144,6 +144,36 @@ export class HeadStore {
     }
   }
 
+  /** Deletes one head (a user's examples superseded it); false if KV failed. */
+  async deleteHead(tenant: string, model: string, headId: string): Promise<boolean> {
+    try {
+      await bounded(this.kv.delete(headKey(tenant, model, headId)), this.timeoutMs);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Deletes one adapt-index entry (its head is being deleted with its user); false if KV failed. */
+  async deleteAdaptIndex(tenant: string, model: string, adaptKey: string): Promise<boolean> {
+    try {
+      await bounded(this.kv.delete(adaptIndexKey(tenant, model, adaptKey)), this.timeoutMs);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Deletes a user's pointer only (their examples no longer make a head); false if KV failed. */
+  async deletePointer(tenant: string, model: string, user: string): Promise<boolean> {
+    try {
+      await bounded(this.kv.delete(userKey(tenant, model, user)), this.timeoutMs);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Deletes a user's heads, then their pointer; returns how many heads were deleted, or throws if KV failed. */
   async deleteUser(tenant: string, model: string, user: string): Promise<number> {
     const pointer = await this.getPointer(tenant, model, user);

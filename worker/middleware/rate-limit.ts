@@ -5,6 +5,8 @@ import type { RateLimiter, RouteClass } from '../rate-limit/gcra';
 import type { AppEnv, Bindings } from '../types';
 
 const MODEL_ROUTE = /^\/v1\/models\/[^/]+\/(adapt|predict|heads)$/;
+// Adding or removing examples re-adapts the user's head: charged as an adapt.
+const EXAMPLES_ROUTE = /^\/v1\/models\/[^/]+\/users\/[^/]+\/examples(\/[^/]+)?$/;
 
 /** A predict that carries `support` may run the inner loop: it is charged as an adapt. */
 async function predictClass(req: { header(n: string): string | undefined; json(): Promise<unknown> }): Promise<RouteClass> {
@@ -21,6 +23,7 @@ async function predictClass(req: { header(n: string): string | undefined; json()
 
 /** The quota class of a request, or undefined for the cheap routes (metadata, delete, download). */
 async function classOf(c: { req: { method: string; path: string; header(n: string): string | undefined; json(): Promise<unknown> } }): Promise<RouteClass | undefined> {
+  if ((c.req.method === 'POST' || c.req.method === 'DELETE') && EXAMPLES_ROUTE.test(c.req.path)) return 'adapt';
   if (c.req.method !== 'POST') return undefined;
   const m = MODEL_ROUTE.exec(c.req.path);
   if (!m) return undefined;

@@ -2,6 +2,7 @@ import { createMiddleware } from 'hono/factory';
 import { readConfig } from '../config';
 import { HeadStore } from '../heads/store';
 import { ApiError } from '../problem';
+import type { ExamplesStore } from '../examples/store';
 import type { KvLike } from '../heads/kv-like';
 import type { ModelRegistry } from '../models/registry';
 import type { R2Like } from '../../src/store/r2-like';
@@ -15,9 +16,11 @@ export interface ServiceOptions {
   kv?: (env: Bindings) => KvLike;
   /** The model store's bucket (default: the `MODELS` binding, if bound); tests wrap it to gate or break reads. */
   store?: (env: Bindings) => R2Like | undefined;
+  /** Where users' examples live (workerd: the USER_EXAMPLES Durable Object; Node: files); none = the examples routes answer 503. */
+  examples?: (env: Bindings) => ExamplesStore | undefined;
 }
 
-/** Puts config, the model registry and a head store on the context. */
+/** Puts config, the model registry, a head store and the examples store on the context. */
 export const services = (opts: ServiceOptions) =>
   createMiddleware<AppEnv>(async (c, next) => {
     let config;
@@ -38,6 +41,7 @@ export const services = (opts: ServiceOptions) =>
     };
     c.set('models', opts.models.view(store, { refreshMs: config.MODELS_REFRESH_SECONDS * 1000, waitUntil }));
     c.set('backend', opts.backend);
+    c.set('examples', opts.examples?.(c.env));
     c.set('heads', new HeadStore(kv, { ttlSeconds: config.HEAD_TTL_SECONDS, cacheTtlSeconds: config.HEAD_CACHE_TTL_SECONDS }));
     await next();
   });

@@ -2,6 +2,7 @@ import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import { ModelParam, UserId, problemResponses } from '../schemas/common';
 import { UserHeadsSchema } from '../schemas/users';
 import { listUserHeads } from '../heads/list-user';
+import { storeCall } from '../examples/requests';
 import { checkUserLength } from '../limits';
 import { requireModel } from '../models/require-model';
 import { ApiError } from '../problem';
@@ -13,7 +14,7 @@ const remove = createRoute({
   method: 'delete',
   path: '/models/{model}/users/{user}',
   operationId: 'deleteUser',
-  summary: "Forget a user: delete every head they adapted and their pointer",
+  summary: "Forget a user: delete their stored examples, every head they adapted and their pointer",
   security: [{ bearer: [] }],
   request: { params },
   responses: { 204: { description: 'Deleted (or there was nothing to delete)' }, ...problemResponses(400, 401, 404, 503) },
@@ -41,6 +42,20 @@ export const userRoutes = () =>
       const { model, user } = c.req.valid('param');
       checkUserLength(c.var.config, user);
       const m = await requireModel(c.var.models, model);
+      const examples = c.var.examples;
+      if (examples) {
+        // The heads the examples made (and their adapt-index entries), then the examples, then (below) the pointer and its heads: a failure at any step
+        // is a 503 whose retry finds what is left. Examples go before the pointer, or the next predict would re-adapt them.
+        const ref = { tenant: c.var.tenant, model: m.name, user };
+        const snap = await storeCall(() => examples.read(ref, { data: false }));
+        const made = snap.state?.heads ?? [];
+        const deleted = await Promise.all([
+          ...made.map((h) => c.var.heads.deleteHead(ref.tenant, m.name, h.id)),
+          ...made.flatMap((h) => (h.adaptKey ? [c.var.heads.deleteAdaptIndex(ref.tenant, m.name, h.adaptKey)] : [])),
+        ]);
+        if (deleted.includes(false)) throw unavailable("could not delete the user's heads");
+        await storeCall(() => examples.deleteUser(ref));
+      }
       try {
         await c.var.heads.deleteUser(c.var.tenant, m.name, user);
       } catch (e) {

@@ -38,6 +38,7 @@ export const PredictResponseSchema = z
     cache: CacheStatus,
     /** True when the head was re-adapted inline from the request's support set. */
     adapted: z.boolean(),
+    readapted: z.boolean().openapi({ description: "True when the user's head was re-made from their stored examples (it was missing, or adapted with an earlier model version)" }),
     predictions: z.array(z.union([ClassPrediction, ValuePrediction, ValuesPrediction])),
   })
   .openapi('PredictResponse');

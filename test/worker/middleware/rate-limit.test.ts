@@ -35,6 +35,15 @@ describe('rate-limit middleware: which requests count, and as what', () => {
     }
   });
 
+  it("adding and removing stored examples count as adapts (they re-adapt); listing them does not count", async () => {
+    const call = app();
+    expect((await call('POST', '/v1/models/m/users/u/examples', '{}')).code).not.toBe('rate_limited');
+    expect((await call('DELETE', '/v1/models/m/users/u/examples?label=a')).code).toBe('rate_limited');
+    expect((await call('DELETE', '/v1/models/m/users/u/examples/0badc0de-1')).code).toBe('rate_limited');
+    expect((await call('POST', '/v1/models/m/adapt', '{}')).code).toBe('rate_limited');
+    for (let i = 0; i < 3; i++) expect((await call('GET', '/v1/models/m/users/u/examples')).code).not.toBe('rate_limited');
+  });
+
   it('unauthenticated requests are refused before they are counted', async () => {
     const call = app();
     for (let i = 0; i < 3; i++) expect((await call('POST', '/v1/models/m/adapt', '{}', 'application/json', 'wrong-key')).code).toBe('unauthorized');

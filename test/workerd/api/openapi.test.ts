@@ -49,9 +49,13 @@ describe('OpenAPI document and typed client', () => {
         'GET /v1/models/{model}/users/{user}',
         'POST /v1/models/{model}/heads',
         'GET /v1/models/{model}/heads/{headId}',
+        'POST /v1/models/{model}/users/{user}/examples',
+        'GET /v1/models/{model}/users/{user}/examples',
+        'DELETE /v1/models/{model}/users/{user}/examples',
+        'DELETE /v1/models/{model}/users/{user}/examples/{exampleId}',
       ].sort(),
     );
-    for (const name of ['AdaptRequest', 'AdaptResponse', 'PredictRequest', 'PredictResponse', 'Problem', 'ModelInfo', 'Health']) {
+    for (const name of ['AdaptRequest', 'AdaptResponse', 'PredictRequest', 'PredictResponse', 'Problem', 'ModelInfo', 'Health', 'AppendExamples', 'UserExamples', 'ExampleItem']) {
       expect(doc.components.schemas[name], name).toBeDefined();
     }
     for (const [p, ops] of Object.entries(doc.paths)) {
