@@ -9,3 +9,4 @@ export default createApp({ backend: () => initWorkerdBackend(), bundles: embedde
 
 // wrangler.toml binds this class (per-tenant quotas): an entry built with that config must export it.
 export { TenantRateLimiter } from '../../worker/rate-limit/durable-object';
+export { TenantExamples } from '../../worker/examples/durable-object';
