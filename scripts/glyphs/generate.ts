@@ -9,6 +9,7 @@ import { licencesMarkdown } from './licences';
 import { qualityReport } from './quality';
 import { ALL_SCRIPTS, SPLIT_SCRIPTS } from './recipe';
 import { assemble, serialize } from './writer';
+import { startGenerator } from './generator-run';
 
 const HELP = `npm run glyphs -- [--cache DIR] [--out DIR] [--seed N] [--limit-packages N] [--packages FILE]
 Downloads the font packages (apt-get download, cached), renders the glyphs dataset and writes
@@ -25,17 +26,7 @@ const { values } = parseArgs({
     help: { type: 'boolean', default: false },
   },
 });
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
-
-const t0 = performance.now();
-const log = (s: string): void => console.log(`[${((performance.now() - t0) / 1000).toFixed(1)}s] ${s}`);
-const repo = resolve(import.meta.dirname, '../..');
-const out = resolve(values.out ?? join(repo, 'data/glyphs'));
-const docs = values.out ? out : join(repo, 'docs');
-const seed = Number(values.seed);
+const { log, out, docs, seed, t0 } = startGenerator('glyphs', HELP, values);
 let names = readFileSync(values.packages, 'utf8').split('\n').map((s) => s.trim()).filter(Boolean).sort();
 if (values['limit-packages']) names = names.slice(0, Number(values['limit-packages']));
 

@@ -10,6 +10,7 @@ import { iconLicencesMarkdown } from './licences';
 import { iconQuality } from './quality';
 import { parseLegacyMapping, readThemes } from './recipe';
 import { ICON_INDEX_LISTS, assembleIcons } from './writer';
+import { startGenerator } from '../glyphs/generator-run';
 
 const HELP = `npm run icons -- [--cache DIR] [--out DIR] [--seed N] [--themes FILE]
 Downloads the icon theme packages (apt-get download, cached), renders the icons domain and writes
@@ -25,17 +26,7 @@ const { values } = parseArgs({
     help: { type: 'boolean', default: false },
   },
 });
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
-
-const t0 = performance.now();
-const log = (s: string): void => console.log(`[${((performance.now() - t0) / 1000).toFixed(1)}s] ${s}`);
-const repo = resolve(import.meta.dirname, '../..');
-const out = resolve(values.out ?? join(repo, 'data/icons'));
-const docs = values.out ? out : join(repo, 'docs');
-const seed = Number(values.seed);
+const { log, out, docs, seed, t0 } = startGenerator('icons', HELP, values);
 const specs = readThemes(values.themes);
 // icon-naming-utils ships the table from old GNOME/KDE icon names to freedesktop names.
 const names = [...new Set([...specs.flatMap((s) => s.dirs.map((d) => d.pkg)), 'icon-naming-utils'])].sort();

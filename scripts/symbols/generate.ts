@@ -9,6 +9,7 @@ import { licencesMarkdown } from '../glyphs/licences';
 import { qualityReport } from '../glyphs/quality';
 import { assemble, serialize } from '../glyphs/writer';
 import { SPLIT_BLOCKS, parseBlocks, symbolRecipe } from './recipe';
+import { startGenerator } from '../glyphs/generator-run';
 
 const HELP = `npm run symbols -- [--cache DIR] [--out DIR] [--seed N] [--packages FILE] [--all-blocks]
 Downloads the font packages (apt-get download, cached; the same cache as npm run glyphs), renders the
@@ -26,17 +27,7 @@ const { values } = parseArgs({
     help: { type: 'boolean', default: false },
   },
 });
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
-
-const t0 = performance.now();
-const log = (s: string): void => console.log(`[${((performance.now() - t0) / 1000).toFixed(1)}s] ${s}`);
-const repo = resolve(import.meta.dirname, '../..');
-const out = resolve(values.out ?? join(repo, 'data/symbols'));
-const docs = values.out ? out : join(repo, 'docs');
-const seed = Number(values.seed);
+const { log, out, docs, seed, t0 } = startGenerator('symbols', HELP, values);
 // unicode-data ships Blocks.txt: the block of a symbol is its group, as the script is a letter's.
 const blocks = parseBlocks(readFileSync(join(ensureUnpacked('unicode-data', values.cache).root, 'usr/share/unicode/Blocks.txt'), 'utf8'));
 const splits = values['all-blocks'] ? { train: blocks.map((b) => b.name), validation: [], test: [] } : SPLIT_BLOCKS;

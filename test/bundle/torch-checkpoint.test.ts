@@ -1,25 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { BundleError, encodeBundle } from '../../src/bundle/index';
+import { encodeBundle } from '../../src/bundle/index';
 import { readStateDict } from '../../src/bundle/state-dict';
 import type { ReadStateDictOptions } from '../../src/bundle/state-dict';
 import { importTorchStateDict } from '../../src/bundle/torch-import';
 import { writeSafetensors } from './safetensors-writer';
+import { refusal } from './refusal';
 
 // Fixtures: scripts/torch/make-fixture.py (torch 1.13), committed; no torch needed here.
 const dir = new URL('../fixtures/torch/', import.meta.url);
 const read = (f: string): Uint8Array => new Uint8Array(readFileSync(new URL(f, dir)));
 const json = (f: string): any => JSON.parse(readFileSync(new URL(f, dir), 'utf8'));
-
-const refusal = (f: () => unknown): BundleError => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof BundleError) return e;
-    throw e;
-  }
-  throw new Error('expected a BundleError');
-};
 
 /** The bundle bytes an import produces (same source name for every file format). */
 const bundle = (file: string, spec: string, opts: ReadStateDictOptions = {}): Promise<Uint8Array> => encodeBundle(importTorchStateDict(readStateDict(read(file), opts), json(spec), { source: 'fixture' }));

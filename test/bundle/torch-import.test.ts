@@ -2,13 +2,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
-import { BundleError, decodeBundle, encodeBundle, exportTfjsModel, readBundleHeader } from '../../src/bundle/index';
+import { decodeBundle, encodeBundle, exportTfjsModel, readBundleHeader } from '../../src/bundle/index';
 import { parseSafetensors, tensorF32 } from '../../src/bundle/safetensors';
 import { importTorchStateDict } from '../../src/bundle/torch-import';
 import { readStateDict } from '../../src/bundle/state-dict';
 import { adapt, createModel } from '../../src/engine/index';
 import { onCpu, useWasm } from '../engine/backends';
 import { writeSafetensors } from './safetensors-writer';
+import { refusal } from './refusal';
 
 const dir = new URL('../fixtures/torch/', import.meta.url);
 const read = (f: string): Uint8Array => new Uint8Array(readFileSync(new URL(f, dir)));
@@ -24,16 +25,6 @@ function toNhwc(rows: number[][], inputShape: number[]): number[][] {
     return out;
   });
 }
-
-const refusal = (f: () => unknown): BundleError => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof BundleError) return e;
-    throw e;
-  }
-  throw new Error('expected a BundleError');
-};
 
 describe('import from PyTorch (safetensors)', () => {
   beforeAll(useWasm);

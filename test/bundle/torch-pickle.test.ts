@@ -1,21 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { BundleError } from '../../src/bundle/index';
 import { readStateDict } from '../../src/bundle/state-dict';
 import { PDict, PList, PTuple, unpickle } from '../../src/bundle/torch-pickle';
 import { torchGlobals } from '../../src/bundle/torch-tensors';
 import type { StorageRef } from '../../src/bundle/torch-tensors';
 import { f32, op, pickle, stateDictPickle, storageRef, tensorOp, torchZip } from './pickle-craft';
+import { refusal } from './refusal';
 
-const refusal = (f: () => unknown): BundleError => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof BundleError) return e;
-    throw e;
-  }
-  throw new Error('expected a BundleError');
-};
 const run = (bytes: Uint8Array) => unpickle(bytes, torchGlobals(new Map<string, StorageRef>())).value;
 
 describe('restricted pickle interpreter', () => {

@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { zipSync } from 'fflate';
-import { BundleError } from '../../src/bundle/index';
 import { readStateDict } from '../../src/bundle/state-dict';
 import { readTorchZip } from '../../src/bundle/torch-zip';
 import { f32, stateDictPickle, storageRef, tensorOp, torchZip } from './pickle-craft';
-
-const refusal = (f: () => unknown): BundleError => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof BundleError) return e;
-    throw e;
-  }
-  throw new Error('expected a BundleError');
-};
+import { refusal } from './refusal';
 
 const pkl = stateDictPickle([['w', tensorOp(storageRef('0', 3), 0, [3], [1])]]);
 
