@@ -1,5 +1,8 @@
 import { runAutodiff } from './autodiff-path';
 import { EngineError } from './errors';
+import { runFeatures } from './feature-path';
+import { lateBlockKernel } from './late-block-kernel';
+import { lateBlockShape } from './late-fused';
 import { linearHeadKernel } from './linear-head-kernel';
 import { isLinearHead, runFast, runFused } from './linear-paths';
 import { targetsOf } from './prepared';
@@ -7,6 +10,7 @@ import { resolveOptions, validateSupport } from './validate';
 import type { Head } from '../head/head';
 import type { GuardReport } from './guard-report';
 import type { InnerOptimizer } from '../spec/model-spec';
+import type { LateBlockShape } from './late-fused';
 import type { Model } from './model';
 import type { FrozenFeatures, PathResult, Prepared } from './prepared';
 import type { SupportSet } from './validate';
@@ -18,7 +22,10 @@ export interface AdaptOptions {
   lr?: number;
   /** The update rule; the bundle's `defaults.optimizer` (else 'sgd') when absent. */
   optimizer?: InnerOptimizer;
-  /** 'auto' (default): fused if a kernel is registered and the head is linear, else fast if linear, else autodiff. */
+  /**
+   * 'auto' (default): fused if a kernel is registered and takes the model (a linear head with SGD, or
+   * scope 'late' over one conv → batchNorm → relu → maxPool block), else fast if linear, else autodiff.
+   */
   path?: 'auto' | AdaptPath;
   /**
    * Scopes 'film' and 'late': the frozen prefix's output for each support row, as `frozenFeatures`
@@ -40,7 +47,20 @@ export interface AdaptResult {
   guard?: GuardReport;
 }
 
+const unavailable = (wanted: unknown, why: string): EngineError => new EngineError('path_unavailable', `path ${JSON.stringify(wanted)} is not available: ${why}`);
+
+/** Scopes 'film' and 'late': the fused late-block kernel when it takes the model, else tfjs autodiff. */
+function chooseFeaturePath(model: Model, wanted: unknown): AdaptPath {
+  if (wanted === 'autodiff') return 'autodiff';
+  const shape = lateBlockShape(model);
+  const why = typeof shape === 'string' ? shape : lateBlockKernel() === undefined ? 'no fused kernel is registered' : undefined;
+  if (wanted === undefined || wanted === 'auto') return why ? 'autodiff' : 'fused';
+  if (wanted === 'fused' && !why) return 'fused';
+  throw unavailable(wanted, wanted === 'fused' ? why! : wanted === 'fast' ? `scope '${model.defaults.scope}' adapts features, not a linear head` : 'unknown path');
+}
+
 function choosePath(model: Model, wanted: unknown, optimizer: InnerOptimizer): AdaptPath {
+  if (model.defaults.scope === 'film' || model.defaults.scope === 'late') return chooseFeaturePath(model, wanted);
   // The fast and fused paths are SGD on a linear head; every other rule takes the one autodiff loop.
   const linear = isLinearHead(model) && optimizer === 'sgd';
   const fused = linear && linearHeadKernel() !== undefined;
@@ -55,7 +75,14 @@ function choosePath(model: Model, wanted: unknown, optimizer: InnerOptimizer): A
           ? `it runs SGD only, not ${optimizer}`
           : 'the head is not one dense layer adapted alone'
       : 'unknown path';
-  throw new EngineError('path_unavailable', `path ${JSON.stringify(wanted)} is not available: ${why}`);
+  throw unavailable(wanted, why);
+}
+
+function run(model: Model, p: Prepared, path: AdaptPath): PathResult {
+  if (path === 'fast') return runFast(model, p);
+  if (path === 'autodiff') return runAutodiff(model, p);
+  if (model.defaults.scope !== 'late') return runFused(model, p, linearHeadKernel()!);
+  return runFeatures(model, p, { kernel: lateBlockKernel()!, shape: lateBlockShape(model) as LateBlockShape });
 }
 
 function prepare(model: Model, support: SupportSet, opts: AdaptOptions): Prepared {
@@ -85,7 +112,7 @@ function checkFinite(r: PathResult): void {
 export function adapt(model: Model, support: SupportSet, opts: AdaptOptions = {}): AdaptResult {
   const p = prepare(model, support, opts);
   const path = choosePath(model, opts.path, p.optimizer);
-  const r = path === 'fused' ? runFused(model, p, linearHeadKernel()!) : path === 'fast' ? runFast(model, p) : runAutodiff(model, p);
+  const r = run(model, p, path);
   checkFinite(r);
   const head: Head = { modelId: model.id, task: model.spec.task, labels: p.support.headLabels, scope: model.defaults.scope, params: r.params };
   if (model.defaults.unknownDistances?.length && p.support.labelIdx) head.shots = fewestPerClass(p.support.labelIdx);

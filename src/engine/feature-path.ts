@@ -6,6 +6,8 @@ import { readF32 } from './inner-loop';
 import { paramName } from './params';
 import { uploadSupport } from './prepared';
 import { prototypeHead } from './prototype';
+import type { LateBlockKernel } from './late-block-kernel';
+import type { LateBlockShape } from './late-fused';
 import type { Model } from './model';
 import type { ParamMap } from './params';
 import { checkInputs } from './validate';
@@ -15,10 +17,11 @@ import type { FrozenFeatures, PathResult, Prepared } from './prepared';
  * Scopes 'film' and 'late' at request time: the frozen prefix runs once over the support set, the
  * guard (if the bundle asks for one) decides from the support set alone whether the steps are
  * kept, the one inner loop adapts the scope's params on the cached features, and the head is the
- * prototype head of the adapted features.
+ * prototype head of the adapted features. With `fused`, every run of the steps (the guard's fit
+ * half and the kept steps) goes through the fused late-block kernel.
  */
-export function runFeatures(model: Model, p: Prepared): PathResult {
-  const scope = featureScope(model);
+export function runFeatures(model: Model, p: Prepared, fused?: { kernel: LateBlockKernel; shape: LateBlockShape }): PathResult {
+  const scope = { ...featureScope(model), ...(fused ? { fused } : {}) };
   const { z, y } = tf.tidy(() => {
     const up = uploadSupport(p, model.inputSize);
     if (p.frozen) return { z: tf.tensor(concat(p.frozen.rows), [p.frozen.rows.length, ...p.frozen.shape]), y: up.y };

@@ -3,6 +3,8 @@ import { filmNormalize, filmTail } from './film';
 import { lateCut, lateNames, lateTail } from './late';
 import { applyLayers } from './layers';
 import type * as tf from '@tensorflow/tfjs-core';
+import type { LateBlockKernel } from './late-block-kernel';
+import type { LateBlockShape } from './late-fused';
 import type { ParamLookup } from './layers';
 import type { Model } from './model';
 
@@ -17,6 +19,8 @@ export interface FeatureScope {
   frozen(x: tf.Tensor): tf.Tensor;
   tail(get: ParamLookup, z: tf.Tensor): tf.Tensor2D;
   loss: 'centroid-ratio' | 'proto-ce';
+  /** Scope 'late' on the fused path: the kernel that runs the steps instead of tfjs autodiff, and the block it takes. */
+  fused?: { kernel: LateBlockKernel; shape: LateBlockShape };
 }
 
 /** The feature scope of a model whose defaults say 'film' or 'late'. */

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { innerLoop } from './inner-loop';
+import { stepLateFused } from './late-fused';
 import { resolveLrs } from './lrs';
 import type { FeatureScope } from './feature-scope';
 import type { InnerLoopResult } from './inner-loop';
@@ -11,8 +12,12 @@ import type { Prepared } from './prepared';
 /** Looks a name up in the adapted params first, then in the model's stored ones. */
 export const lookIn = (model: Model, ps: ParamMap): ParamLookup => (n) => ps[n] ?? model.params[n]!;
 
-/** The one inner loop over a feature scope's params, on cached frozen features z with one-hot y. */
+/**
+ * The one inner loop over a feature scope's params, on cached frozen features z with one-hot y: in
+ * the fused kernel when the scope carries one (scope 'late', a block it takes), else tfjs autodiff.
+ */
 export function stepFeatures(model: Model, scope: FeatureScope, z: tf.Tensor, y: tf.Tensor, p: Prepared, steps: number): InnerLoopResult {
+  if (scope.fused) return stepLateFused(model, scope.fused.kernel, scope.fused.shape, z, y, p, steps);
   const shapes = Object.fromEntries(scope.names.map((n) => [n, model.params[n]!.shape]));
   const lrs = resolveLrs(model, shapes, p.lr);
   const lrTensors = lrs.kind === 'scalar' ? undefined : Object.fromEntries(scope.names.map((n) => [n, tf.tensor(lrs.lrs[n]!, shapes[n])]));

@@ -17,9 +17,14 @@ export const GOLDEN_CASES: Record<string, () => { data: ModelData; support: Supp
     const data = convModel(105);
     return { data: { ...data, defaults: { ...data.defaults, scope: 'all', lr: 0.05 } }, support: imageSupport(106, 3, 2, 2), opts: { steps: 2 } };
   },
+  // The fused late-block kernel (the default path once it is installed), and the same on tfjs autodiff.
   'conv-late-adam-guard': () => {
     const data = convModel(107);
     return { data: { ...data, defaults: { ...data.defaults, scope: 'late', lateBlocks: 1, optimizer: 'adam', guard: 'split', lr: 0.01 } }, support: imageSupport(108, 3, 4, 0.8), opts: { steps: 5 } };
+  },
+  'conv-late-adam-guard-autodiff': () => {
+    const data = convModel(107);
+    return { data: { ...data, defaults: { ...data.defaults, scope: 'late', lateBlocks: 1, optimizer: 'adam', guard: 'split', lr: 0.01 } }, support: imageSupport(108, 3, 4, 0.8), opts: { steps: 5, path: 'autodiff' } };
   },
 };
 

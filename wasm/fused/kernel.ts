@@ -1,6 +1,10 @@
+import { registerLateBlockKernel } from '../../src/engine/late-block-kernel';
 import { registerLinearHeadKernel } from '../../src/engine/linear-head-kernel';
+import type { LateBlockKernel } from '../../src/engine/late-block-kernel';
 import type { LinearHeadKernel, LinearHeadProblem, LinearHeadSolution } from '../../src/engine/linear-head-kernel';
 import { FusedKernelError } from './errors';
+import { bindLateBlockKernel, LATE_EXPORTS } from './late-kernel';
+import type { LateExports } from './late-kernel';
 import { validateProblem } from './validate';
 
 /** The name the fused kernel registers under. */
@@ -9,9 +13,9 @@ export const FUSED_KERNEL_NAME = 'fused-wasm-simd';
 // Slot order of the offset table written by `plan` (wasm/fused/assembly/plan.ts).
 const SLOT = { x: 0, labels: 1, targets: 2, w: 3, b: 4, lrW: 5, lrB: 6, out: 7 } as const;
 const SLOTS = 13;
-const EXPORTS = ['memory', 'plan', 'table', 'solve', 'peakMulAdd'];
+const EXPORTS = ['memory', 'plan', 'table', 'solve', 'peakMulAdd', ...LATE_EXPORTS];
 
-interface FusedExports {
+interface FusedExports extends LateExports {
   memory: WebAssembly.Memory;
   plan(n: number, d: number, k: number): number;
   table(): number;
@@ -25,13 +29,15 @@ export interface FusedKernel extends LinearHeadKernel {
   memoryBytes(): number;
   /** Runs the SIMD mul+add throughput probe for `iters` iterations of 96 FLOP each. */
   peakMulAdd(iters: number): number;
+  /** The late-block step kernel of the same instance (same memory): src/engine/late-block-kernel.ts. */
+  lateBlock: LateBlockKernel;
 }
 
 /** Instantiates the fused kernel from its compiled module (no imports; the module exports its memory). */
 export async function createFusedKernel(module: WebAssembly.Module): Promise<FusedKernel> {
   const names = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
   const missing = EXPORTS.filter((n) => !names.has(n));
-  if (missing.length > 0) throw new FusedKernelError('fused_bad_module', `not the fused linear-head module (missing exports: ${missing.join(', ')})`);
+  if (missing.length > 0) throw new FusedKernelError('fused_bad_module', `not the fused kernels' module (missing exports: ${missing.join(', ')})`);
   const instance = await WebAssembly.instantiate(module, {});
   const ex = instance.exports as unknown as FusedExports;
   const tablePtr = ex.table();
@@ -87,13 +93,14 @@ export async function createFusedKernel(module: WebAssembly.Module): Promise<Fus
     solve,
     memoryBytes: () => ex.memory.buffer.byteLength,
     peakMulAdd: (iters) => ex.peakMulAdd(iters, 0.9999, 1e-4),
+    lateBlock: bindLateBlockKernel(ex, FUSED_KERNEL_NAME),
   };
 }
 
 let installing: Promise<FusedKernel | undefined> | undefined;
 
 /**
- * Loads the fused kernel once per isolate and registers it for the engine. Never rejects: on failure
+ * Loads the fused kernels once per isolate and registers both (linear head, late block) for the engine. Never rejects: on failure
  * it reports through `onError` (default console.warn), registers nothing, and resolves undefined, so
  * the engine keeps its tfjs path. `force` reloads.
  */
@@ -107,6 +114,7 @@ export function installFusedKernel(
     .then(createFusedKernel)
     .then((kernel) => {
       registerLinearHeadKernel(kernel);
+      registerLateBlockKernel(kernel.lateBlock);
       return kernel;
     })
     .catch((e: unknown) => {

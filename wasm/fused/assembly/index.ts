@@ -1,4 +1,7 @@
-// Entry of linear-head.wasm: the fused solver, its memory plan, and the SIMD throughput probe.
+// Entry of linear-head.wasm (the name predates its second kernel): the fused linear-head solver and
+// its memory plan, the fused late-block solver and its plan, and the SIMD throughput probe.
 export { plan, table } from './plan';
 export { solve } from './linear-head';
+export { latePlan, lateTable } from './late-plan';
+export { lateSolve } from './late-block';
 export { peakMulAdd } from './peak';

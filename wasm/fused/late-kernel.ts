@@ -1,0 +1,74 @@
+import { FusedKernelError } from './errors';
+import { validateLateProblem } from './late-validate';
+import type { LateBlockKernel, LateBlockProblem, LateBlockSolution } from '../../src/engine/late-block-kernel';
+
+// Slot order of the late-block offset table (wasm/fused/assembly/late-plan.ts).
+const SLOT = { z: 0, labels: 1, kernel: 2, bias: 3, gamma: 4, beta: 5, mean: 6, variance: 7, lrK: 8, lrB: 9, lrG: 10, lrBe: 11, out: 12 } as const;
+const SLOTS = 30;
+const OPTIMIZER = { sgd: 0, momentum: 1, adam: 2 } as const;
+
+/** The late-block exports of the fused module (beside the linear head's). */
+export interface LateExports {
+  memory: WebAssembly.Memory;
+  latePlan(n: number, h: number, w: number, cin: number, co: number, kh: number, kw: number, pt: number, pb: number, pl: number, pr: number, pool: number, k: number): number;
+  lateTable(): number;
+  lateSolve(steps: number, optimizer: number, perParam: number, lr: number, eps: number): number;
+}
+
+export const LATE_EXPORTS = ['latePlan', 'lateTable', 'lateSolve'];
+
+/** The late-block kernel over an instance's exports; shares the instance (and its memory) with the linear head. */
+export function bindLateBlockKernel(ex: LateExports, name: string): LateBlockKernel {
+  const tablePtr = ex.lateTable();
+  let buffer: ArrayBuffer | undefined;
+  let f32 = new Float32Array(0);
+  let f64 = new Float64Array(0);
+  let i32 = new Int32Array(0);
+  let table = new Uint32Array(0);
+  // Views die when memory grows (the buffer detaches); rebuild them only then.
+  const views = (): void => {
+    if (buffer === ex.memory.buffer) return;
+    buffer = ex.memory.buffer;
+    f32 = new Float32Array(buffer);
+    f64 = new Float64Array(buffer);
+    i32 = new Int32Array(buffer);
+    table = new Uint32Array(buffer, tablePtr, SLOTS);
+  };
+
+  const solve = (p: LateBlockProblem): LateBlockSolution => {
+    validateLateProblem(p);
+    const rc = ex.latePlan(p.n, p.h, p.w, p.cin, p.co, p.kh, p.kw, p.pad.top, p.pad.bottom, p.pad.left, p.pad.right, p.pool, p.k);
+    if (rc !== 0) throw new FusedKernelError(rc === -2 ? 'fused_out_of_memory' : 'fused_invalid_problem', `cannot lay out a late-block problem n=${p.n} ${p.h}×${p.w}×${p.cin}→${p.co} in wasm memory (code ${rc})`);
+    views();
+    const at = (s: number): number => table[s]! >>> 2;
+    f32.set(p.z, at(SLOT.z));
+    i32.set(p.labels, at(SLOT.labels));
+    f32.set(p.kernel, at(SLOT.kernel));
+    f32.set(p.bias, at(SLOT.bias));
+    f32.set(p.gamma, at(SLOT.gamma));
+    f32.set(p.beta, at(SLOT.beta));
+    f32.set(p.movingMean, at(SLOT.mean));
+    f32.set(p.movingVariance, at(SLOT.variance));
+    const perParam = typeof p.lr !== 'number';
+    if (typeof p.lr !== 'number') {
+      f32.set(p.lr.kernel, at(SLOT.lrK));
+      f32.set(p.lr.bias, at(SLOT.lrB));
+      f32.set(p.lr.gamma, at(SLOT.lrG));
+      f32.set(p.lr.beta, at(SLOT.lrBe));
+    }
+    const status = ex.lateSolve(p.steps, OPTIMIZER[p.optimizer], perParam ? 1 : 0, typeof p.lr === 'number' ? p.lr : 0, p.epsilon);
+    if (status !== 0) throw new FusedKernelError('fused_invalid_problem', `fused late-block solve rejected the problem (code ${status})`);
+    const slice = (s: number, len: number): Float32Array => f32.slice(at(s), at(s) + len);
+    const out = table[SLOT.out]! >>> 3;
+    return {
+      kernel: slice(SLOT.kernel, p.kernel.length),
+      bias: slice(SLOT.bias, p.co),
+      gamma: slice(SLOT.gamma, p.co),
+      beta: slice(SLOT.beta, p.co),
+      lossBefore: f64[out]!,
+      lossAfter: f64[out + 1]!,
+    };
+  };
+
+  return { name, solve };
+}
