@@ -2,8 +2,10 @@
 // structure; a meta-trained-looking block), shared by the late-block kernel's tests in both
 // runtimes and by bench/late-block.ts.
 import { createRng } from '../../src/util/random';
+import { initialParams, lateForward } from './late-block-reference';
+import { maxScaledError } from './synthetic';
 import type { InnerOptimizer } from '../../src/spec/model-spec';
-import type { LateBlockProblem } from '../../src/engine/late-block-kernel';
+import type { LateBlockProblem, LateBlockSolution } from '../../src/engine/late-block-kernel';
 
 export interface LateSpec {
   n: number;
@@ -26,7 +28,8 @@ export interface LateSpec {
    * pool maximum. Such a channel's bias and β have a gradient that is zero by symmetry (they shift
    * every feature alike, which proto-ce ignores); Adam scales the float32 rounding noise left in it up
    * to a step of ~lr in any float32 implementation. Without it the statistics sit above the mean, so
-   * every channel is off somewhere and every gradient carries signal.
+   * every channel is off at some example's maximum (β is lowered where one is not), so every
+   * gradient carries signal.
    */
   symmetric?: boolean;
 }
@@ -55,7 +58,7 @@ export function syntheticLateProblem(spec: LateSpec, seed: number): LateBlockPro
   const kernel = Float32Array.from({ length: ks * ks * cin * co }, () => rng.normal() * Math.sqrt(2 / (ks * ks * cin)));
   const vec = (f: () => number): Float32Array => Float32Array.from({ length: co }, f);
   const lrs = (len: number): Float32Array => Float32Array.from({ length: len }, () => spec.lr * (0.5 + rng.next()));
-  return {
+  const p: LateBlockProblem = {
     n,
     h,
     w,
@@ -79,6 +82,22 @@ export function syntheticLateProblem(spec: LateSpec, seed: number): LateBlockPro
     optimizer: spec.optimizer,
     lr: spec.perParam ? { kernel: lrs(kernel.length), bias: lrs(co), gamma: lrs(co), beta: lrs(co) } : spec.lr,
   };
+  if (!spec.symmetric) switchOffSomewhere(p);
+  return p;
+}
+
+/** Lowers β of every channel that is on at every pool maximum until its weakest maximum is off. */
+function switchOffSomewhere(p: LateBlockProblem): void {
+  const fw = lateForward(p, initialParams(p));
+  for (let c = 0; c < p.co; c++) {
+    let weakest = Number.POSITIVE_INFINITY;
+    let allOn = true;
+    for (let e = c; e < fw.f.length; e += p.co) {
+      allOn &&= fw.on[e] === 1;
+      weakest = Math.min(weakest, fw.f[e]!);
+    }
+    if (allOn) p.beta[c] = p.beta[c]! - 1.5 * weakest;
+  }
 }
 
 /**
@@ -93,3 +112,9 @@ export const LATE_SHAPES: ReadonlyArray<Omit<LateSpec, 'steps' | 'lr' | 'optimiz
   { n: 40, h: 6, w: 7, cin: 4, co: 18, ks: 2, padding: 'same', pool: 3, k: 20 },
   { n: 8, h: 4, w: 4, cin: 2, co: 5, ks: 3, padding: 1, pool: 2, k: 4 },
 ];
+
+/** Worst scaled error (max |a−b| / max(1,|b|)) over the four adapted params and both losses. */
+export function lateError(a: LateBlockSolution, b: LateBlockSolution): number {
+  const params = (['kernel', 'bias', 'gamma', 'beta'] as const).map((n) => maxScaledError(a[n], b[n]));
+  return Math.max(...params, maxScaledError([a.lossBefore, a.lossAfter], [b.lossBefore, b.lossAfter]));
+}
