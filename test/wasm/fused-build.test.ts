@@ -10,12 +10,12 @@ describe('the fused kernel build', () => {
     expect(Buffer.from(fresh).equals(committed)).toBe(true);
   });
 
-  it('is a self-contained SIMD module: no imports, its own memory, the solver and the probe', async () => {
+  it('is a self-contained SIMD module: no imports, its own memory, both solvers with their plans, and the probe', async () => {
     const bytes = await readFile(FUSED_WASM_FILE);
     const module = await WebAssembly.compile(bytes);
     expect(WebAssembly.Module.imports(module)).toEqual([]);
     expect(WebAssembly.Module.exports(module).map((e) => `${e.kind}:${e.name}`).sort()).toEqual(
-      ['function:peakMulAdd', 'function:plan', 'function:solve', 'function:table', 'memory:memory'],
+      ['function:latePlan', 'function:lateSolve', 'function:lateTable', 'function:peakMulAdd', 'function:plan', 'function:solve', 'function:table', 'memory:memory'],
     );
     // A SIMD opcode (0xfd prefix) with v128.load (0xfd 0x00) must be present: the kernel is vectorised.
     expect(bytes.includes(Buffer.from([0xfd, 0x00]))).toBe(true);
