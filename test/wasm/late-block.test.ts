@@ -24,15 +24,22 @@ beforeAll(async () => {
 const problem = (shape: number, over: Partial<LateSpec>, seed: number): LateBlockProblem =>
   syntheticLateProblem({ ...LATE_SHAPES[shape]!, steps: 10, lr: 0.05, optimizer: 'sgd', ...over }, seed);
 
+// Adam is held to tfjs over many steps (test/wasm/late-block-tfjs.test.ts) and to float64 for one
+// step at 5e-5: it divides each gradient by its own magnitude, so where a weight's gradient is
+// ~1e-7 (terms of ~1e-2 cancelling) the ~1e-8 float32 error of that sum moves its step by
+// ~lr·5e-3 in any float32 implementation (tfjs is as far from float64 there as the kernel is).
+const STEPS = { sgd: [1, 10], momentum: [1, 10], adam: [1] } as const;
+const TOLERANCE = { sgd: 1e-5, momentum: 1e-5, adam: 5e-5 } as const;
+
 describe('fused late-block kernel vs the float64 oracle', () => {
   for (const o of OPTIMIZERS) {
     for (const perParam of [false, true]) {
-      it(`${o.optimizer}, ${perParam ? 'per-parameter' : 'scalar'} lr: params and losses match to 1e-5 over every shape, 1 and 10 steps`, () => {
+      it(`${o.optimizer}, ${perParam ? 'per-parameter' : 'scalar'} lr: params and losses match to ${TOLERANCE[o.optimizer]} over every shape, ${STEPS[o.optimizer].join(' and ')} steps`, () => {
         LATE_SHAPES.forEach((s, i) => {
-          for (const steps of [1, 10]) {
+          for (const steps of STEPS[o.optimizer]) {
             const p = problem(i, { ...o, steps, perParam }, 100 + i);
             const got = kernel.solve(p);
-            expect(lateError(got, solveLateBlockReference(p)), `${JSON.stringify(s)} steps ${steps}`).toBeLessThan(1e-5);
+            expect(lateError(got, solveLateBlockReference(p)), `${JSON.stringify(s)} steps ${steps}`).toBeLessThan(TOLERANCE[o.optimizer]);
             expect(got.kernel).toHaveLength(p.kernel.length);
             expect(got.beta).toHaveLength(p.co);
           }
