@@ -57,6 +57,8 @@ function mainRows(s: Summary): string[][] {
     both('(b) adapt() fast path / autodiff path', (r) => `${fmt(r.glyphs.adapt_fast_ms)} / ${fmt(r.glyphs.adapt_autodiff_ms)} ms`, ''),
     both('(b) predict(), 5 inputs', (r) => r.predict_ms, ' ms'),
     both('(b) adapt request, cache miss (whole app, KV in memory)', (r) => r.glyphs.request_adapt_miss_ms, ' ms', hp(h?.adapt_miss)),
+    both('(b) … the same with the late steps on tfjs autodiff (kernel unregistered), same run', (r) => r.glyphs.request_adapt_miss_autodiff_ms, ' ms'),
+    both("late block steps (glyphs' conv4 block, 25 shots, 10 Adam steps): fused / tfjs autodiff", (r) => (r.glyphs.late_block_fused_ms == null ? null : `${fmt(r.glyphs.late_block_fused_ms)} / ${fmt(r.glyphs.late_block_autodiff_ms)} ms (${fmt(r.glyphs.late_block_autodiff_over_fused)}×)`), ''),
     both('(b) adapt request, cache hit', (r) => r.glyphs.request_adapt_hit_ms, ' ms', hp(h?.adapt_hit)),
     both('(b) predict request, 5 inputs', (r) => r.glyphs.request_predict_ms, ' ms', hp(h?.predict)),
     both('(b) append 1 example to a 24-example user (examples API) / full adapt of the 25, same run', (r) => (r.glyphs.request_append_example_ms == null ? '—' : `${fmt(r.glyphs.request_append_example_ms)} / ${fmt(r.glyphs.request_append_full_adapt_ms)} ms`), ''),

@@ -44,24 +44,34 @@ async function call(app: FetchApp, env: unknown, path: string, body: string): Pr
   return json;
 }
 
+/**
+ * Times adapt requests that miss the adapt cache: every call posts a support set of its own
+ * (`uniqueSupport(base, first + i)`), so start `first` past any earlier run on the same KV.
+ */
+export async function timeAdaptMiss(app: FetchApp, env: unknown, base: SupportSet, opts: { quick: boolean; model?: string; first?: number }): Promise<Stats> {
+  const adaptPath = `/v1/models/${opts.model ?? 'glyphs'}/adapt`;
+  const first = opts.first ?? 0;
+  // Bodies are serialised before timing; every miss gets a body of its own.
+  const pool: string[] = [];
+  let next = 0;
+  const missBody = (): string => {
+    while (pool.length <= next) pool.push(JSON.stringify({ user: 'bench', support: uniqueSupport(base, first + pool.length) }));
+    return pool[next++]!;
+  };
+  for (let i = 0; i < 200; i++) missBody();
+  next = 0;
+  return timeCalls(async () => {
+    const r = await call(app, env, adaptPath, missBody());
+    if (r.cache !== 'miss') throw new Error(`expected a cache miss, got ${String(r.cache)}`);
+  }, timeOptions(opts.quick, true));
+}
+
 /** Times the three request kinds against `app` (its KV should be in memory; see MemoryKv). */
 export async function benchAppRequests(app: FetchApp, env: unknown, base: SupportSet, queries: number[][], opts: { quick: boolean; model?: string }): Promise<AppRequestsResult> {
   const model = opts.model ?? 'glyphs';
   const adaptPath = `/v1/models/${model}/adapt`;
   const t = timeOptions(opts.quick, true);
-  // Bodies are serialised before timing; every miss gets a body of its own.
-  const pool: string[] = [];
-  let next = 0;
-  const missBody = (): string => {
-    while (pool.length <= next) pool.push(JSON.stringify({ user: 'bench', support: uniqueSupport(base, pool.length) }));
-    return pool[next++]!;
-  };
-  for (let i = 0; i < 200; i++) missBody();
-  next = 0;
-  const miss = await timeCalls(async () => {
-    const r = await call(app, env, adaptPath, missBody());
-    if (r.cache !== 'miss') throw new Error(`expected a cache miss, got ${String(r.cache)}`);
-  }, t);
+  const miss = await timeAdaptMiss(app, env, base, opts);
   const hitBody = JSON.stringify({ user: 'bench', support: base });
   const first = await call(app, env, adaptPath, hitBody);
   const hit = await timeCalls(async () => {

@@ -3,8 +3,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { decodeBundle } from '../../src/bundle/index';
 import { adapt, createModel } from '../../src/engine/index';
+import { lateBlockKernel, registerLateBlockKernel } from '../../src/engine/late-block-kernel';
 import { benchFused } from '../fused';
-import { benchAppRequests } from './app-requests';
+import { benchLateBlock } from '../late-block';
+import { benchAppRequests, timeAdaptMiss } from './app-requests';
 import { benchCaseA, caseAModel } from './case-a';
 import { benchCaseB } from './case-b';
 import { benchCaseC } from './case-c';
@@ -15,6 +17,7 @@ import { benchRequestParts } from './request-parts';
 import { clockResolutionMs } from './stats';
 import type { FusedKernel } from '../../wasm/fused/kernel';
 import type { FusedBenchResult } from '../fused';
+import type { LateBlockBenchResult } from '../late-block';
 import type { AppRequestsResult, FetchApp } from './app-requests';
 import type { CaseAResult } from './case-a';
 import type { CaseBInputs, CaseBResult } from './case-b';
@@ -23,6 +26,7 @@ import type { DecodeResult } from './decode';
 import type { ExamplesAppendResult } from './examples-append';
 import type { HeapResult } from './heap';
 import type { RequestPartsResult } from './request-parts';
+import type { Stats } from './stats';
 
 export interface RuntimeEnv {
   runtime: 'node' | 'workerd';
@@ -46,12 +50,16 @@ export interface RuntimeResult {
   case_a: CaseAResult;
   /** bench/fused.ts: fused vs naive again, measured SIMD peak and the FLOP bound. */
   fused_probe?: Pick<FusedBenchResult, 'flops' | 'peak_gflops' | 'achieved_gflops' | 'time_over_flop_bound' | 'ratio_naive_over_fused'>;
+  /** bench/late-block.ts: the fused late-block kernel vs the engine's tfjs autodiff steps, glyphs' last block. */
+  late_block?: LateBlockBenchResult;
   case_b: CaseBResult;
   /** Case (b) on the previous default glyphs model, same inputs, same isolate. */
   case_b_previous?: CaseBResult;
   case_c: CaseCResult;
   decode: DecodeResult;
   app: AppRequestsResult;
+  /** The adapt request (cache miss) again right after `app`, with the late-block kernel unregistered: the steps on tfjs autodiff. */
+  app_adapt_miss_autodiff_ms?: Stats;
   /** Append one example to a 24-example user vs a full adapt of the 25 (bench/suite/examples-append.ts). */
   examples_append?: ExamplesAppendResult;
   /** The steps of an adapt request around adapt() (same 5-way 5-shot body). */
@@ -72,6 +80,11 @@ export async function runRuntimeSuite(env: RuntimeEnv, inputs: CaseBInputs, opts
     log(`${env.runtime}: fused SIMD probe`);
     const f = benchFused(env.probeKernel, { quick: true });
     probe = { flops: f.flops, peak_gflops: f.peak_gflops, achieved_gflops: f.achieved_gflops, time_over_flop_bound: f.time_over_flop_bound, ratio_naive_over_fused: f.ratio_naive_over_fused };
+  }
+  let lateBlock: LateBlockBenchResult | undefined;
+  if (env.probeKernel) {
+    log(`${env.runtime}: fused late block vs tfjs autodiff`);
+    lateBlock = await benchLateBlock(env.probeKernel.lateBlock, { quick });
   }
   const glyphs = createModel(await decodeBundle(env.glyphs));
   const sine = createModel(await decodeBundle(env.sine));
@@ -94,6 +107,18 @@ export async function runRuntimeSuite(env: RuntimeEnv, inputs: CaseBInputs, opts
     const decode = await benchDecode(env.glyphs, { quick });
     log(`${env.runtime}: app requests`);
     const app = await benchAppRequests(env.app, env.appEnv, inputs.supports[0]!, inputs.queries, { quick });
+    // Before/after in one run: the same request with the steps on tfjs autodiff (support sets of its own).
+    const late = lateBlockKernel();
+    let appAutodiff: Stats | undefined;
+    if (late) {
+      log(`${env.runtime}: adapt requests with the late-block kernel unregistered`);
+      registerLateBlockKernel(undefined);
+      try {
+        appAutodiff = await timeAdaptMiss(env.app, env.appEnv, inputs.supports[0]!, { quick, first: 500_000 });
+      } finally {
+        registerLateBlockKernel(late);
+      }
+    }
     let examplesAppend: ExamplesAppendResult | undefined;
     if (env.examples) {
       log(`${env.runtime}: examples append vs full adapt`);
@@ -108,7 +133,7 @@ export async function runRuntimeSuite(env: RuntimeEnv, inputs: CaseBInputs, opts
     small.dispose();
     const support = inputs.supports[0]!;
     const heap = { case_a: heapA, glyphs: heapGrowth(() => void adapt(glyphs, support), quick ? 200 : 1000) };
-    return { runtime: env.runtime, backend: tf.getBackend(), clock_resolution_ms: clock, case_a: caseA, ...(probe ? { fused_probe: probe } : {}), case_b: caseB, ...(caseBPrevious ? { case_b_previous: caseBPrevious } : {}), case_c: caseC, decode, app, ...(examplesAppend ? { examples_append: examplesAppend } : {}), request_parts: requestParts, heap };
+    return { runtime: env.runtime, backend: tf.getBackend(), clock_resolution_ms: clock, case_a: caseA, ...(probe ? { fused_probe: probe } : {}), ...(lateBlock ? { late_block: lateBlock } : {}), case_b: caseB, ...(caseBPrevious ? { case_b_previous: caseBPrevious } : {}), case_c: caseC, decode, app, ...(appAutodiff ? { app_adapt_miss_autodiff_ms: appAutodiff } : {}), ...(examplesAppend ? { examples_append: examplesAppend } : {}), request_parts: requestParts, heap };
   } finally {
     glyphs.dispose();
     sine.dispose();

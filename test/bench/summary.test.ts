@@ -20,6 +20,7 @@ function runtime(naive: number, fast: number, fused: number): RuntimeResult {
     case_c: { adapt_ms: s(5), steps: 10, kernels: 660, kernels_per_step: 65, loss: { before: 1, after: 0.1 } },
     decode: { bytes: 1, decode_ms: s(0.8), header_ms: s(0.5), sha256_ms: s(0.3) },
     app: { adapt_miss_ms: s(9), adapt_hit_ms: s(2), predict_ms: s(2.5), body_bytes: 1 },
+    app_adapt_miss_autodiff_ms: s(80),
     request_parts: { json_parse_ms: s(1), zod_validate_ms: s(1), head_id_ms: s(1), encode_head_ms: s(1), decode_head_ms: s(1) },
     heap: { case_a: heap(0), glyphs: heap(65536) },
   };
@@ -55,6 +56,9 @@ describe('bench summary', () => {
     const byStart = (p: string) => Object.entries(met).find(([n]) => n.startsWith(p))![1];
     expect(byStart('case (a) fused vs naive')).toBe(true); // 150× ≥ 20×
     expect(byStart('case (b) whole adapt request')).toBe(true); // 9 ms ≤ 10
+    expect(byStart('case (b) adapt request, default model')).toBe(true); // 9 ms ≤ 20
+    expect(w.glyphs.request_adapt_miss_autodiff_ms).toBe(80);
+    expect(w.glyphs.late_block_fused_ms).toBeNull(); // not measured in this fixture
     expect(byStart('case (b) predict request')).toBe(true); // 2.5 ms ≤ 3
     expect(byStart('cold: isolate start')).toBe(false); // 105 ms > 60
     expect(byStart('worker upload')).toBe(false); // 2 MiB > 1 MiB
