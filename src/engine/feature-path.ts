@@ -34,6 +34,8 @@ export function runFeatures(model: Model, p: Prepared, fused?: { kernel: LateBlo
     const r = stepFeatures(model, scope, z, y, p, steps);
     const last = model.spec.head.at(-1)!;
     const head = tf.tidy(() => {
+      // The fused kernel hands back the adapted features; tfjs runs the tail once more for them.
+      if (r.features) return prototypeHead(tf.tensor2d(r.features, [p.support.n, r.features.length / p.support.n]), y as tf.Tensor2D);
       const adapted: ParamMap = Object.fromEntries(scope.names.map((n) => [n, tf.tensor(r.params[n]!.data, r.params[n]!.shape)]));
       return prototypeHead(scope.tail(lookIn(model, adapted), z), y as tf.Tensor2D);
     });

@@ -1,23 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { lookIn, stepFeatures } from './feature-steps';
-import { classMeans, protoCe, protoLogits } from './losses';
+import { featuresOf, stepFeatures } from './feature-steps';
+import { heldOutScore } from './held-out';
 import type { AdaptGuard } from '../spec/model-spec';
 import type { FeatureScope } from './feature-scope';
 import type { GuardReport } from './guard-report';
+import type { GuardSplit } from './held-out';
 import type { Model } from './model';
-import type { ParamMap } from './params';
 import type { Prepared } from './prepared';
 
 export type { GuardReport } from './guard-report';
+export type { GuardSplit } from './held-out';
 
 /** How far (nats) the held-out loss may rise with the accuracy kept before the guard calls the steps harmful. */
 export const GUARD_LOSS_SLACK = 1;
-
-/** Which support examples the steps see (`fit`) and which judge them (`check`). */
-export interface GuardSplit {
-  fit: number[];
-  check: number[];
-}
 
 export type GuardPlan = { kind: 'check'; split: GuardSplit } | { kind: 'decided'; report: GuardReport };
 
@@ -39,28 +34,24 @@ export function guardPlan(mode: AdaptGuard, p: Prepared): GuardPlan {
   return { kind: 'check', split };
 }
 
-/** Runs the steps on the fit half and compares the check half's loss against the fit half's prototypes, before and after. */
+/**
+ * Runs the steps on the fit half and compares the check half's loss against the fit half's
+ * prototypes, before and after: the features of every support row (read back once per param set,
+ * from the fused kernel when the scope has one) scored in float64 (`heldOutScore`).
+ */
 export function checkWithHeldOut(model: Model, scope: FeatureScope, z: tf.Tensor, y: tf.Tensor, p: Prepared, split: GuardSplit): GuardReport {
-  const [zf, yf, zc, yc] = tf.tidy(() => {
+  const [zf, yf] = tf.tidy(() => {
     const fit = tf.tensor1d(split.fit, 'int32');
-    const check = tf.tensor1d(split.check, 'int32');
-    return [tf.gather(z, fit), tf.gather(y, fit), tf.gather(z, check), tf.gather(y, check)];
+    return [tf.gather(z, fit), tf.gather(y, fit)];
   });
   try {
     const r = stepFeatures(model, scope, zf, yf, p, p.steps);
-    const heldOut = (ps: ParamMap): { loss: number; accuracy: number } =>
-      tf.tidy(() => {
-        const get = lookIn(model, ps);
-        const fs = scope.tail(get, zf);
-        const fc = scope.tail(get, zc);
-        const loss = protoCe(fs, yf as tf.Tensor2D, fc, yc as tf.Tensor2D).dataSync()[0]!;
-        const hit = tf.equal(tf.argMax(protoLogits(fc, classMeans(fs, yf as tf.Tensor2D)), 1), tf.argMax(yc, 1));
-        return { loss, accuracy: tf.mean(tf.cast(hit, 'float32')).dataSync()[0]! };
-      });
-    const before = heldOut({});
-    const adapted = tf.tidy(() => Object.fromEntries(scope.names.map((n) => [n, tf.tensor(r.params[n]!.data, r.params[n]!.shape)])));
-    const after = heldOut(adapted);
-    tf.dispose(Object.values(adapted));
+    const score = (params?: Parameters<typeof featuresOf>[2]): { loss: number; accuracy: number } => {
+      const f = featuresOf(model, scope, params, z);
+      return heldOutScore(f, f.length / p.support.n, p.support.labelIdx!, p.k, split);
+    };
+    const before = score();
+    const after = score(r.params);
     // Accuracy decides, with the loss as a brake: on a new domain the held-out loss often rises a little
     // even when the steps pay (right answers more confident, the few wrong ones more so), but steps
     // that blow the features up keep the accuracy of a few held-out examples while the loss explodes.
@@ -71,6 +62,6 @@ export function checkWithHeldOut(model: Model, scope: FeatureScope, z: tf.Tensor
       heldOut: { before: before.loss, after: after.loss, accuracyBefore: before.accuracy, accuracyAfter: after.accuracy },
     };
   } finally {
-    tf.dispose([zf, yf, zc, yc]);
+    tf.dispose([zf, yf]);
   }
 }

@@ -14,20 +14,21 @@ import type { InnerOptimizer } from '../spec/model-spec';
  *             loss = mean_i −log softmax_c(−‖f_i − p_c‖²)[label_i]
  *   each step: every one of kernel, bias, gamma, beta ← θ − lr ⊙ d(∂loss/∂θ), d the optimizer's
  *             direction exactly as src/engine/optimizers.ts ('sgd', 'momentum' 0.9, torch's 'adam')
- *   lossBefore = loss at the given params; lossAfter = loss after `steps` (equal when steps = 0).
+ *   lossBefore = loss at the given params; lossAfter = loss after `steps` (equal when steps = 0);
+ *   features = f of the adapted params, d = ⌊oh/p⌋·⌊ow/p⌋·co in NHWC order.
  * A max-pool tie goes to the first position in row-major order (ties between positive values do not
  * occur on real data; ties at zero carry no gradient through the relu).
+ *
+ * LateBlockInput is the block and its input (what a forward pass needs); a problem adds the labels
+ * and the steps.
  */
-export interface LateBlockProblem {
+export interface LateBlockInput {
   n: number;
   h: number;
   w: number;
   cin: number;
   /** Frozen prefix output [n,h,w,cin], NHWC row-major. */
   z: Float32Array;
-  /** Classes: labels are in [0,k) and every class has at least one example. */
-  k: number;
-  labels: Int32Array;
   /** Conv kernel [kh,kw,cin,co] and bias [co]. */
   kh: number;
   kw: number;
@@ -43,6 +44,12 @@ export interface LateBlockProblem {
   epsilon: number;
   /** Max-pool size p (stride p, no padding). */
   pool: number;
+}
+
+export interface LateBlockProblem extends LateBlockInput {
+  /** Classes: labels are in [0,k) and every class has at least one example. */
+  k: number;
+  labels: Int32Array;
   steps: number;
   optimizer: InnerOptimizer;
   /** Scalar lr, or per-parameter lrs shaped like each param (Meta-SGD). */
@@ -63,12 +70,16 @@ export interface LateBlockSolution {
   beta: Float32Array;
   lossBefore: number;
   lossAfter: number;
+  /** The features f [n, d] of the adapted params (what the prototype head is built from). */
+  features: Float32Array;
 }
 
 export interface LateBlockKernel {
   /** A short name for logs and benchmarks, e.g. 'fused-wasm-simd'. */
   name: string;
   solve(problem: LateBlockProblem): LateBlockSolution;
+  /** The features f [n, d] of the given params, no steps (the guard's before/after comparison). */
+  features(input: LateBlockInput): Float32Array;
 }
 
 let registered: LateBlockKernel | undefined;

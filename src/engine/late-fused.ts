@@ -3,7 +3,7 @@ import { lateCut, lateNames } from './late';
 import { resolveLrs } from './lrs';
 import type { BatchNormLayer, Conv2dLayer, MaxPoolLayer, NamedTensor } from '../spec/model-spec';
 import type { InnerLoopResult } from './inner-loop';
-import type { LateBlockKernel, LateBlockProblem } from './late-block-kernel';
+import type { LateBlockInput, LateBlockKernel, LateBlockProblem } from './late-block-kernel';
 import type { Model } from './model';
 import type { Prepared } from './prepared';
 
@@ -56,40 +56,58 @@ function labelsOf(y: Float32Array, n: number, k: number): Int32Array {
   return out;
 }
 
-/**
- * The inner loop of scope 'late' in one call of the fused kernel, on cached prefix output z
- * [n, h, w, cin] with one-hot y: same names, shapes and losses as `stepFeatures`' tfjs loop.
- */
-export function stepLateFused(model: Model, kernel: LateBlockKernel, shape: LateBlockShape, z: tf.Tensor, y: tf.Tensor, p: Prepared, steps: number): InnerLoopResult {
-  const names = lateNames(model.spec, model.defaults.lateBlocks ?? 1);
-  const [kName, bName, gName, betaName] = names as [string, string, string, string];
-  const stored = (n: string): Float32Array => model.data.tensors[n]!.data;
+/** The block's adapted param names in kernel order: conv kernel, conv bias, γ, β. */
+const blockNames = (model: Model): [string, string, string, string] => lateNames(model.spec, model.defaults.lateBlocks ?? 1) as [string, string, string, string];
+
+/** The block over cached prefix output z, with the stored params or `params` (adapted, read back) over them. */
+function lateInput(model: Model, shape: LateBlockShape, z: tf.Tensor, params: Record<string, NamedTensor> = {}): LateBlockInput {
+  const [kName, bName, gName, betaName] = blockNames(model);
+  const value = (n: string): Float32Array => params[n]?.data ?? model.data.tensors[n]!.data;
   const [n, h, w, cin] = z.shape as [number, number, number, number];
-  const k = y.shape[1]!;
-  const shapes = Object.fromEntries(names.map((nm) => [nm, model.params[nm]!.shape]));
-  const lrs = resolveLrs(model, shapes, p.lr);
-  const bnName = (param: string): string => `body/${shape.bn.name}/${param}`;
   const [kh, kw, , co] = model.params[kName]!.shape as [number, number, number, number];
-  const sol = kernel.solve({
+  const bn = (param: string): Float32Array => model.data.tensors[`body/${shape.bn.name}/${param}`]!.data;
+  return {
     n,
     h,
     w,
     cin,
     z: Float32Array.from(z.dataSync()),
-    k,
-    labels: labelsOf(y.dataSync() as Float32Array, n, k),
     kh,
     kw,
     co,
-    kernel: stored(kName),
-    bias: stored(bName),
+    kernel: value(kName),
+    bias: value(bName),
     pad: shape.pad,
-    gamma: stored(gName),
-    beta: stored(betaName),
-    movingMean: stored(bnName('movingMean')),
-    movingVariance: stored(bnName('movingVariance')),
+    gamma: value(gName),
+    beta: value(betaName),
+    movingMean: bn('movingMean'),
+    movingVariance: bn('movingVariance'),
     epsilon: shape.bn.epsilon ?? 1e-3,
     pool: shape.pool,
+  };
+}
+
+/** The features [n, d] of the block over z (stored params, or `params` over them), from the kernel. */
+export function lateFeaturesFused(model: Model, kernel: LateBlockKernel, shape: LateBlockShape, z: tf.Tensor, params?: Record<string, NamedTensor>): Float32Array {
+  return kernel.features(lateInput(model, shape, z, params));
+}
+
+/**
+ * The inner loop of scope 'late' in one call of the fused kernel, on cached prefix output z
+ * [n, h, w, cin] with one-hot y: same names, shapes and losses as `stepFeatures`' tfjs loop, plus
+ * the adapted features (the prototype head is built from them without another forward).
+ */
+export function stepLateFused(model: Model, kernel: LateBlockKernel, shape: LateBlockShape, z: tf.Tensor, y: tf.Tensor, p: Prepared, steps: number): InnerLoopResult & { features: Float32Array } {
+  const names = blockNames(model);
+  const [kName, bName, gName, betaName] = names;
+  const n = z.shape[0]!;
+  const k = y.shape[1]!;
+  const shapes = Object.fromEntries(names.map((nm) => [nm, model.params[nm]!.shape]));
+  const lrs = resolveLrs(model, shapes, p.lr);
+  const sol = kernel.solve({
+    ...lateInput(model, shape, z),
+    k,
+    labels: labelsOf(y.dataSync() as Float32Array, n, k),
     steps,
     optimizer: p.optimizer,
     lr: lrs.kind === 'scalar' ? lrs.lr : { kernel: lrs.lrs[kName]!, bias: lrs.lrs[bName]!, gamma: lrs.lrs[gName]!, beta: lrs.lrs[betaName]! },
@@ -99,5 +117,6 @@ export function stepLateFused(model: Model, kernel: LateBlockKernel, shape: Late
     params: Object.fromEntries([out(kName, sol.kernel), out(bName, sol.bias), out(gName, sol.gamma), out(betaName, sol.beta)]),
     lossBefore: sol.lossBefore,
     lossAfter: sol.lossAfter,
+    features: Float32Array.from(sol.features),
   };
 }

@@ -77,16 +77,19 @@ describe("scope 'late' on the fused late-block kernel", () => {
     m.dispose();
   });
 
-  it("runs the guard's fit-half steps through the kernel too", () => {
-    const calls: number[] = [];
-    registerLateBlockKernel({ name: 'counting', solve: (p) => (calls.push(p.n), installed.solve(p)) });
+  it("runs the guard's fit-half steps and its before/after features through the kernel too", () => {
+    const calls: string[] = [];
+    registerLateBlockKernel({ name: 'counting', solve: (p) => (calls.push(`solve ${p.n}`), installed.solve(p)), features: (x) => (calls.push(`features ${x.n}`), installed.features(x)) });
     const m = createModel(lateData(4));
-    adapt(m, imageSupport(5, 3, 4, 0.8));
-    expect(calls).toEqual([6, 12]);
+    const before = tf.memory().numTensors;
+    const r = adapt(m, imageSupport(5, 3, 4, 0.8));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(calls).toEqual(['solve 6', 'features 12', 'features 12', 'solve 12']);
+    expect(r.guard?.heldOut).toBeDefined();
     calls.length = 0;
     const off = createModel(lateData(4, { guard: 'off' }));
     adapt(off, imageSupport(5, 3, 4, 0.8));
-    expect(calls).toEqual([12]);
+    expect(calls).toEqual(['solve 12']);
     [m, off].forEach((x) => x.dispose());
   });
 

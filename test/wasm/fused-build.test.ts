@@ -15,7 +15,7 @@ describe('the fused kernel build', () => {
     const module = await WebAssembly.compile(bytes);
     expect(WebAssembly.Module.imports(module)).toEqual([]);
     expect(WebAssembly.Module.exports(module).map((e) => `${e.kind}:${e.name}`).sort()).toEqual(
-      ['function:latePlan', 'function:lateSolve', 'function:lateTable', 'function:peakMulAdd', 'function:plan', 'function:solve', 'function:table', 'memory:memory'],
+      ['function:lateFeatureWidth', 'function:lateFeatures', 'function:latePlan', 'function:lateSolve', 'function:lateTable', 'function:peakMulAdd', 'function:plan', 'function:solve', 'function:table', 'memory:memory'],
     );
     // A SIMD opcode (0xfd prefix) with v128.load (0xfd 0x00) must be present: the kernel is vectorised.
     expect(bytes.includes(Buffer.from([0xfd, 0x00]))).toBe(true);

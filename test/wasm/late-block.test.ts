@@ -55,6 +55,18 @@ describe('fused late-block kernel vs the float64 oracle', () => {
     for (const n of ['kernel', 'bias', 'gamma', 'beta'] as const) expect(maxScaledError(got[n], p[n]), n).toBeGreaterThan(1e-4);
   });
 
+  it('features(): the forward alone, as the float64 oracle computes it and as a zero-step solve returns it', () => {
+    LATE_SHAPES.forEach((s, i) => {
+      const p = problem(i, { steps: 0 }, 20 + i);
+      const f = kernel.features(p);
+      const want = solveLateBlockReference(p).features;
+      expect(f).toHaveLength(want.length);
+      expect(maxScaledError(f, want), JSON.stringify(s)).toBeLessThan(1e-5);
+      expect(Array.from(kernel.solve(p).features)).toEqual(Array.from(f));
+    });
+    expect(() => kernel.features({ ...problem(0, {}, 1), z: new Float32Array(3) })).toThrow(FusedKernelError);
+  });
+
   it('zero steps: returns the params as given and lossBefore = lossAfter = the oracle loss', () => {
     const p = problem(1, { steps: 0 }, 2);
     const got = kernel.solve(p);

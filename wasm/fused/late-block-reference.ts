@@ -175,8 +175,10 @@ export function solveLateBlockReference(p: LateBlockProblem): LateBlockSolution 
     if (t === 1) lossBefore = loss;
     step(p.optimizer, th, grad, m, v, t, lr);
   }
-  const lossAfter = lateForwardLoss(p, th);
-  return { kernel: Float32Array.from(th.kernel), bias: Float32Array.from(th.bias), gamma: Float32Array.from(th.gamma), beta: Float32Array.from(th.beta), lossBefore: p.steps === 0 ? lossAfter : lossBefore, lossAfter };
+  const fw = lateForward(p, th);
+  const lossAfter = protoCeRef(fw.f, fw.d, p.labels, p.k).loss;
+  const out = { kernel: Float32Array.from(th.kernel), bias: Float32Array.from(th.bias), gamma: Float32Array.from(th.gamma), beta: Float32Array.from(th.beta) };
+  return { ...out, lossBefore: p.steps === 0 ? lossAfter : lossBefore, lossAfter, features: Float32Array.from(fw.f) };
 }
 
 /** The loss alone at `th`. */

@@ -59,7 +59,16 @@ export function solveLateBlockTfjs(p: LateBlockProblem): LateBlockSolution {
   try {
     const forward = (ps: ParamMap, zz: tf.Tensor): tf.Tensor => lateTail(spec, 1, (n) => ps[n]!, zz);
     const r = innerLoop(forward, params, names, z, y, p.steps, lrs ?? (p.lr as number), 'proto-ce', { optimizer: p.optimizer });
-    return { kernel: r.params[NAMES.kernel]!.data, bias: r.params[NAMES.bias]!.data, gamma: r.params[NAMES.gamma]!.data, beta: r.params[NAMES.beta]!.data, lossBefore: r.lossBefore, lossAfter: r.lossAfter };
+    const out = { kernel: r.params[NAMES.kernel]!.data, bias: r.params[NAMES.bias]!.data, gamma: r.params[NAMES.gamma]!.data, beta: r.params[NAMES.beta]!.data };
+    // tidy returns the tensor, not its data: tidy walks a returned typed array element by element.
+    const f = tf.tidy(() => {
+      const adapted: ParamMap = { ...params };
+      for (const [name, t] of Object.entries(r.params)) adapted[name] = tf.tensor(t.data, t.shape);
+      return forward(adapted, z);
+    });
+    const features = new Float32Array(f.dataSync());
+    f.dispose();
+    return { ...out, lossBefore: r.lossBefore, lossAfter: r.lossAfter, features };
   } finally {
     tf.dispose([...Object.values(params), z, y, ...Object.values(lrs ?? {})]);
   }

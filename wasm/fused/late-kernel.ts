@@ -1,9 +1,9 @@
 import { FusedKernelError } from './errors';
-import { validateLateProblem } from './late-validate';
-import type { LateBlockKernel, LateBlockProblem, LateBlockSolution } from '../../src/engine/late-block-kernel';
+import { validateLateInput, validateLateProblem } from './late-validate';
+import type { LateBlockInput, LateBlockKernel, LateBlockProblem, LateBlockSolution } from '../../src/engine/late-block-kernel';
 
 // Slot order of the late-block offset table (wasm/fused/assembly/late-plan.ts).
-const SLOT = { z: 0, labels: 1, kernel: 2, bias: 3, gamma: 4, beta: 5, mean: 6, variance: 7, lrK: 8, lrB: 9, lrG: 10, lrBe: 11, out: 12 } as const;
+const SLOT = { z: 0, labels: 1, kernel: 2, bias: 3, gamma: 4, beta: 5, mean: 6, variance: 7, lrK: 8, lrB: 9, lrG: 10, lrBe: 11, out: 12, feat: 20 } as const;
 const SLOTS = 30;
 const OPTIMIZER = { sgd: 0, momentum: 1, adam: 2 } as const;
 
@@ -13,9 +13,11 @@ export interface LateExports {
   latePlan(n: number, h: number, w: number, cin: number, co: number, kh: number, kw: number, pt: number, pb: number, pl: number, pr: number, pool: number, k: number): number;
   lateTable(): number;
   lateSolve(steps: number, optimizer: number, perParam: number, lr: number, eps: number): number;
+  lateFeatures(eps: number): number;
+  lateFeatureWidth(): number;
 }
 
-export const LATE_EXPORTS = ['latePlan', 'lateTable', 'lateSolve'];
+export const LATE_EXPORTS = ['latePlan', 'lateTable', 'lateFeatureWidth', 'lateSolve', 'lateFeatures'];
 
 /** The late-block kernel over an instance's exports; shares the instance (and its memory) with the linear head. */
 export function bindLateBlockKernel(ex: LateExports, name: string): LateBlockKernel {
@@ -35,20 +37,38 @@ export function bindLateBlockKernel(ex: LateExports, name: string): LateBlockKer
     table = new Uint32Array(buffer, tablePtr, SLOTS);
   };
 
-  const solve = (p: LateBlockProblem): LateBlockSolution => {
-    validateLateProblem(p);
-    const rc = ex.latePlan(p.n, p.h, p.w, p.cin, p.co, p.kh, p.kw, p.pad.top, p.pad.bottom, p.pad.left, p.pad.right, p.pool, p.k);
+  const at = (s: number): number => table[s]! >>> 2;
+
+  /** Lays out the problem and copies the block and its input in; k = 1 for a forward pass alone. */
+  const load = (p: LateBlockInput, k: number): void => {
+    const rc = ex.latePlan(p.n, p.h, p.w, p.cin, p.co, p.kh, p.kw, p.pad.top, p.pad.bottom, p.pad.left, p.pad.right, p.pool, k);
     if (rc !== 0) throw new FusedKernelError(rc === -2 ? 'fused_out_of_memory' : 'fused_invalid_problem', `cannot lay out a late-block problem n=${p.n} ${p.h}×${p.w}×${p.cin}→${p.co} in wasm memory (code ${rc})`);
     views();
-    const at = (s: number): number => table[s]! >>> 2;
     f32.set(p.z, at(SLOT.z));
-    i32.set(p.labels, at(SLOT.labels));
     f32.set(p.kernel, at(SLOT.kernel));
     f32.set(p.bias, at(SLOT.bias));
     f32.set(p.gamma, at(SLOT.gamma));
     f32.set(p.beta, at(SLOT.beta));
     f32.set(p.movingMean, at(SLOT.mean));
     f32.set(p.movingVariance, at(SLOT.variance));
+  };
+
+  /** FEAT [n, windows·cop] without the channel padding: [n, windows·co]. */
+  const readFeatures = (p: LateBlockInput): Float32Array => {
+    const width = ex.lateFeatureWidth();
+    const cop = (p.co + 3) & ~3;
+    const windows = width / cop;
+    const base = at(SLOT.feat);
+    if (cop === p.co) return f32.slice(base, base + p.n * width);
+    const out = new Float32Array(p.n * windows * p.co);
+    for (let r = 0; r < p.n * windows; r++) out.set(f32.subarray(base + r * cop, base + r * cop + p.co), r * p.co);
+    return out;
+  };
+
+  const solve = (p: LateBlockProblem): LateBlockSolution => {
+    validateLateProblem(p);
+    load(p, p.k);
+    i32.set(p.labels, at(SLOT.labels));
     const perParam = typeof p.lr !== 'number';
     if (typeof p.lr !== 'number') {
       f32.set(p.lr.kernel, at(SLOT.lrK));
@@ -67,8 +87,16 @@ export function bindLateBlockKernel(ex: LateExports, name: string): LateBlockKer
       beta: slice(SLOT.beta, p.co),
       lossBefore: f64[out]!,
       lossAfter: f64[out + 1]!,
+      features: readFeatures(p),
     };
   };
 
-  return { name, solve };
+  const features = (p: LateBlockInput): Float32Array => {
+    validateLateInput(p);
+    load(p, 1);
+    if (ex.lateFeatures(p.epsilon) !== 0) throw new FusedKernelError('fused_invalid_problem', 'fused late-block forward rejected the input');
+    return readFeatures(p);
+  };
+
+  return { name, solve, features };
 }

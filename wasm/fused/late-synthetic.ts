@@ -113,8 +113,8 @@ export const LATE_SHAPES: ReadonlyArray<Omit<LateSpec, 'steps' | 'lr' | 'optimiz
   { n: 8, h: 4, w: 4, cin: 2, co: 5, ks: 3, padding: 1, pool: 2, k: 4 },
 ];
 
-/** Worst scaled error (max |a−b| / max(1,|b|)) over the four adapted params and both losses. */
+/** Worst scaled error (max |a−b| / max(1,|b|)) over the four adapted params, the adapted features and both losses. */
 export function lateError(a: LateBlockSolution, b: LateBlockSolution): number {
-  const params = (['kernel', 'bias', 'gamma', 'beta'] as const).map((n) => maxScaledError(a[n], b[n]));
+  const params = (['kernel', 'bias', 'gamma', 'beta', 'features'] as const).map((n) => maxScaledError(a[n], b[n]));
   return Math.max(...params, maxScaledError([a.lossBefore, a.lossAfter], [b.lossBefore, b.lossAfter]));
 }

@@ -2,6 +2,6 @@
 // its memory plan, the fused late-block solver and its plan, and the SIMD throughput probe.
 export { plan, table } from './plan';
 export { solve } from './linear-head';
-export { latePlan, lateTable } from './late-plan';
-export { lateSolve } from './late-block';
+export { latePlan, lateTable, lateFeatureWidth } from './late-plan';
+export { lateSolve, lateFeatures } from './late-block';
 export { peakMulAdd } from './peak';

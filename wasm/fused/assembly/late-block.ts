@@ -1,6 +1,7 @@
 // The whole inner loop of scope 'late' over one conv block in one call: forward (late-forward.ts),
 // proto-ce and its feature gradient (late-loss.ts), backward to the block's params (late-backward.ts)
-// and the optimizer step (late-update.ts), `steps` times, then the loss of the adapted params.
+// and the optimizer step (late-update.ts), `steps` times, then the loss of the adapted params (FEAT
+// then holds the adapted features, which the caller reads back for the prototype head).
 import { lat, LN, L_OUT } from './late-plan';
 import { packZ, packTheta, packLrs, unpackTheta, scaleShift, forward } from './late-forward';
 import { countClasses, protoCe } from './late-loss';
@@ -36,5 +37,19 @@ export function lateSolve(steps: i32, optimizer: i32, perParam: bool, lr: f32, e
   store<f64>(out, steps == 0 ? after : before);
   store<f64>(out, after, 8);
   unpackTheta();
+  return 0;
+}
+
+/**
+ * Features only (FEAT [n, windows·cop]) of the params in their slots, for the problem laid out by
+ * the last `latePlan` call: what the guard compares before and after the steps. Returns 0, or -1
+ * without a plan.
+ */
+export function lateFeatures(eps: f32): i32 {
+  if (LN <= 0) return -1;
+  packZ();
+  packTheta();
+  scaleShift(eps);
+  forward();
   return 0;
 }

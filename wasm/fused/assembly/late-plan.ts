@@ -78,6 +78,11 @@ export function lateTable(): usize {
   return TABLE;
 }
 
+/** Row width of FEAT in floats (windows·cop): JS reads the features back with it. */
+export function lateFeatureWidth(): i32 {
+  return FD;
+}
+
 /**
  * Lays out the arena for one late-block problem and grows memory if needed. Returns 0; -1 for a
  * shape with nothing to compute (non-positive size, or no complete pool window); -2 when memory
