@@ -130,6 +130,70 @@ export function scaleShift(eps: f32): void {
   reduce(f32x4.add(a3, v128.load(bias, 48)), v128.load(s, 48), v128.load(t, 48), at, o + 48, first);
 }
 
+/**
+ * conv16 at two horizontally adjacent positions (`at` and the next column) at once: each kernel
+ * row loaded once feeds both, which halves the loads per multiply-add (8 accumulators, 4 kernel
+ * vectors and 2 splats stay in registers).
+ */
+// @ts-ignore: decorator
+@inline function conv16x2(at: i32, cb: i32, state: i32, first: bool): void {
+  const zp = lat(L_ZP);
+  const th = lat(L_THETA);
+  const sc = lat(L_SC);
+  let a0 = f32x4.splat(0);
+  let a1 = f32x4.splat(0);
+  let a2 = f32x4.splat(0);
+  let a3 = f32x4.splat(0);
+  let b0 = f32x4.splat(0);
+  let b1 = f32x4.splat(0);
+  let b2 = f32x4.splat(0);
+  let b3 = f32x4.splat(0);
+  const run = LKW * CIP;
+  const zRow = <usize>(WP * CIP) << 2;
+  const kRow = <usize>(run * COP) << 2;
+  const kStep = <usize>COP << 2;
+  const next = <usize>CIP << 2;
+  let z = zp + (<usize>at << 2);
+  let kr = th + (<usize>cb << 2);
+  for (let a = 0; a < LKH; a++) {
+    let zq = z;
+    let kq = kr;
+    for (let e = 0; e < run; e++) {
+      const za = v128.load32_splat(zq);
+      const zb = v128.load32_splat(zq + next);
+      const k0 = v128.load(kq);
+      const k1 = v128.load(kq, 16);
+      const k2 = v128.load(kq, 32);
+      const k3 = v128.load(kq, 48);
+      a0 = f32x4.add(a0, f32x4.mul(za, k0));
+      a1 = f32x4.add(a1, f32x4.mul(za, k1));
+      a2 = f32x4.add(a2, f32x4.mul(za, k2));
+      a3 = f32x4.add(a3, f32x4.mul(za, k3));
+      b0 = f32x4.add(b0, f32x4.mul(zb, k0));
+      b1 = f32x4.add(b1, f32x4.mul(zb, k1));
+      b2 = f32x4.add(b2, f32x4.mul(zb, k2));
+      b3 = f32x4.add(b3, f32x4.mul(zb, k3));
+      zq += 4;
+      kq += kStep;
+    }
+    z += zRow;
+    kr += kRow;
+  }
+  const bias = th + (<usize>(KSZ + cb) << 2);
+  const s = sc + (<usize>cb << 2);
+  const t = s + (<usize>COP << 2);
+  const o = <usize>state << 2;
+  const at2 = at + CIP;
+  reduce(f32x4.add(a0, v128.load(bias)), v128.load(s), v128.load(t), at, o, first);
+  reduce(f32x4.add(a1, v128.load(bias, 16)), v128.load(s, 16), v128.load(t, 16), at, o + 16, first);
+  reduce(f32x4.add(a2, v128.load(bias, 32)), v128.load(s, 32), v128.load(t, 32), at, o + 32, first);
+  reduce(f32x4.add(a3, v128.load(bias, 48)), v128.load(s, 48), v128.load(t, 48), at, o + 48, first);
+  reduce(f32x4.add(b0, v128.load(bias)), v128.load(s), v128.load(t), at2, o, false);
+  reduce(f32x4.add(b1, v128.load(bias, 16)), v128.load(s, 16), v128.load(t, 16), at2, o + 16, false);
+  reduce(f32x4.add(b2, v128.load(bias, 32)), v128.load(s, 32), v128.load(t, 32), at2, o + 32, false);
+  reduce(f32x4.add(b3, v128.load(bias, 48)), v128.load(s, 48), v128.load(t, 48), at2, o + 48, false);
+}
+
 /** The same for 4 channels [cb, cb+4) (the remainder when cop is not a multiple of 16). */
 // @ts-ignore: decorator
 @inline function conv4(at: i32, cb: i32, state: i32, first: bool): void {
@@ -185,8 +249,20 @@ export function forward(): void {
       const wy = wdx / PW;
       const wx = wdx - wy * PW;
       const state = (i * WIN + wdx) * COP;
+      // Positions in row-major window order (the argmax tie rule depends on it): pairs along a row.
       for (let dy = 0; dy < LPOOL; dy++) {
-        for (let dx = 0; dx < LPOOL; dx++) {
+        let dx = 0;
+        for (; dx + 2 <= LPOOL; dx += 2) {
+          const at = ((i * HP + wy * LPOOL + dy) * WP + wx * LPOOL + dx) * CIP;
+          const first = dy == 0 && dx == 0;
+          let cb = 0;
+          for (let b = 0; b < blocks16; b++, cb += 16) conv16x2(at, cb, state + cb, first);
+          for (; cb < COP; cb += 4) {
+            conv4(at, cb, state + cb, first);
+            conv4(at + CIP, cb, state + cb, false);
+          }
+        }
+        for (; dx < LPOOL; dx++) {
           const first = dy == 0 && dx == 0;
           const at = ((i * HP + wy * LPOOL + dy) * WP + wx * LPOOL + dx) * CIP;
           let cb = 0;
