@@ -81,7 +81,7 @@ export function renderBlocks(f: Facts, extra: { browser?: BrowserSizes; deploy?:
       '| --- | --- | ---: | ---: |',
       row('browser/fewshot.js', "ESM, minified: `src/browser` + engine + bundle/head codecs + tfjs-core + the wasm backend's JS"),
       row('browser/tfjs-backend-wasm-simd.wasm', 'tfjs 4.22 SIMD backend, copied from node_modules'),
-      row('browser/linear-head.wasm', 'our fused SIMD linear-head kernel (`wasm/fused`)'),
+      row('browser/linear-head.wasm', 'our fused SIMD kernels, linear head and late block (`wasm/fused`)'),
       '| `dist/browser/fewshot.d.ts` (+ `types/`) | type declarations (tsc, `tsconfig.browser.json`), for compiling your page only | | |',
       row('sourcemaps/fewshot.js.map', 'the source map, for reading stack traces; **outside `dist/browser/`, never shipped**'),
       row('demo/demo.js', "the demo page's script; `dist/demo/` also holds `index.html`, `demo.css` and `glyphs.fsb`"),
