@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { paramName } from './params';
 import type { BatchNormLayer, Conv2dLayer, DenseLayer, Layer, ModelSpec } from '../spec/model-spec';
-import type { ParamLookup } from './layers';
 import type { ParamMap, Part } from './params';
+
+/** A param by full name (layers.ts's ParamLookup, restated: layers.ts imports this file). */
+type ParamLookup = (name: string) => tf.Tensor;
 
 /** A conv2d or dense layer followed by a batch norm with stored statistics: one affine map, foldable into the kernel. */
 export interface FoldedPair {
