@@ -1,5 +1,5 @@
-// The "image model v3" part of docs/results.md, from the JSON scripts/results-v3-all.sh writes
-// (docs/results/v3-*.json): glyph test splits (scripts/results-v2.ts rows) and the held-out icons
+// An image model version's part of docs/results.md, from the JSON scripts/results-image-all.sh writes
+// (docs/results/V-*.json): glyph test splits (scripts/results-v2.ts rows) and the held-out icons
 // domain's test half (scripts/adapt-sweep.ts: the default, the same steps without the guard, and v2's
 // film steps, each paired with steps 0 on the same episodes).
 import { existsSync, readFileSync } from 'node:fs';
