@@ -54,7 +54,7 @@ export function describe(name: string, r: EvalResult, base?: { name: string; r: 
   if (base) {
     const d = compareResults(r, base.r);
     const pm = (v: number, digits: number) => (ci ? ` ± ${v.toFixed(digits)}` : '');
-    s += `baseline ${base.name}: ${r.metric} ${f(base.r, ci)}\ndifference: ${r.metric === 'accuracy' ? `${(100 * d.diff).toFixed(2)}${pm(100 * d.ci95, 2)} points` : `${d.diff.toFixed(4)}${pm(d.ci95, 4)}`}\n`;
+    s += `baseline ${base.name}: ${r.metric} ${f(base.r, ci)}\n${d.paired ? 'paired difference (same episodes)' : 'difference'}: ${r.metric === 'accuracy' ? `${(100 * d.diff).toFixed(2)}${pm(100 * d.ci95, 2)} points` : `${d.diff.toFixed(4)}${pm(d.ci95, 4)}`}\n`;
   }
   return s;
 }
@@ -111,8 +111,14 @@ async function run(argv: string[]): Promise<number> {
   if (values.json) {
     // ci95 is null when one episode cannot give an interval (0 would claim an exact mean).
     const ci = <T extends { ci95: number }>(x: T) => (main.r.episodes >= 2 ? x : { ...x, ci95: null });
-    const out: Record<string, unknown> = { ...ci(main.r), ...(main.r.curve ? { curve: main.r.curve.map(ci) } : {}), bundle: main.name, seed: o.seed, split: o.split, ...(o.lr === undefined ? {} : { lr: o.lr }) };
-    if (base) out.baseline = { bundle: base.name, mean: base.r.mean, ci95: ci(base.r).ci95, ...(base.r.curve ? { curve: base.r.curve.map(ci) } : {}) };
+    const { perEpisode: _pe, ...r } = main.r;
+    const out: Record<string, unknown> = { ...ci(r), ...(main.r.curve ? { curve: main.r.curve.map(ci) } : {}), bundle: main.name, seed: o.seed, split: o.split, ...(o.lr === undefined ? {} : { lr: o.lr }) };
+    if (base) {
+      const d = compareResults(main.r, base.r);
+      out.baseline = { bundle: base.name, mean: base.r.mean, ci95: ci(base.r).ci95, ...(base.r.curve ? { curve: base.r.curve.map(ci) } : {}) };
+      // Paired on the same episodes: the interval of the per-episode difference, not of two means.
+      out.difference = ci({ mean: d.diff, ci95: d.ci95, paired: d.paired });
+    }
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } else process.stdout.write(describe(main.name, main.r, base));
   return 0;

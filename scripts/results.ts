@@ -11,7 +11,7 @@ import { barChartSvg } from '../src/plots/bar-chart';
 import { learningCurvesSvg } from '../src/plots/learning-curves';
 import type { EvalResult } from '../src/eval/evaluate';
 import { v2Section } from './results-v2-render';
-import { v3Section } from './results-v3-render';
+import { imageSection } from './results-image-render';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const resultsDir = join(root, 'docs', 'results');
@@ -98,7 +98,8 @@ function sineSection(): string {
 function glyphSection(): string {
   let md = '## Glyphs (test scripts never seen in training)\n\n';
   md += 'Accuracy (%) over 600 test episodes, 15 queries per class, adapted through `adapt`/`predict` (prototype-initialised head, 10 steps); mean ± 95% CI.\n\n';
-  md += v3Section(resultsDir);
+  md += imageSection(resultsDir, 'v4', 'The default model (v4: `glyphs.fsb` — a body meta-trained on glyphs + symbols, scope `late`, guard `split`, calibrated per shot count)', 'v4 against v3 (the v2 body with the same request-time settings)');
+  md += imageSection(resultsDir, 'v3', 'The previous default (v3: the v2 body, scope `late`, guard `split`, calibrated per shot count)');
   md += v2Section(resultsDir);
   md += `### The previous default model (v1: 64 filters, ProtoNets, head scope)\n\n| bundle | ${SETTINGS.map((s) => `${s.ways}-way ${s.shots}-shot`).join(' | ')} |\n|---|${'---|'.repeat(SETTINGS.length)}\n`;
   for (const [label, key] of [['glyphs-v1.fsb (f32)', 'f32'], ['v1 int8 (was glyphs-int8.fsb; not re-run)', 'int8']] as const) {

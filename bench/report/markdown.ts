@@ -35,6 +35,13 @@ function table(head: string[], rows: string[][]): string {
 
 type Pick = (r: RuntimeSummary) => unknown;
 
+const FOLD_ROWS: [string, keyof NonNullable<RuntimeSummary['fold']>][] = [
+  ['(b) body forward (25 images), batch norms folded / layer by layer, same run', 'embed'],
+  ['(b) predict() 5 inputs, folded / layer by layer', 'predict'],
+  ['(b) adapt() 5-way 5-shot (default steps), folded / layer by layer', 'adapt'],
+  ['(b) adapt() 5-way 5-shot, steps 0, folded / layer by layer', 'adapt_steps0'],
+];
+
 function mainRows(s: Summary): string[][] {
   const both = (label: string, pick: Pick, unit: string, http = '—'): string[] => [label, fmt(s.node ? pick(s.node) : null, unit), fmt(s.workerd ? pick(s.workerd) : null, unit), http];
   const h = s.http;
@@ -56,6 +63,7 @@ function mainRows(s: Summary): string[][] {
     both('(b) body forward throughput', (r) => r.glyphs.embed_gflops, ' GFLOP/s'),
     both('(b) adapt() fast path / autodiff path', (r) => `${fmt(r.glyphs.adapt_fast_ms)} / ${fmt(r.glyphs.adapt_autodiff_ms)} ms`, ''),
     both('(b) predict(), 5 inputs', (r) => r.predict_ms, ' ms'),
+    ...FOLD_ROWS.map(([label, k]) => both(label, (r) => (r.fold ? `${fmt(r.fold[k].folded_ms)} / ${fmt(r.fold[k].layer_by_layer_ms)} ms (${fmt(r.fold[k].speedup)}×)` : null), '')),
     both('(b) adapt request, cache miss (whole app, KV in memory)', (r) => r.glyphs.request_adapt_miss_ms, ' ms', hp(h?.adapt_miss)),
     both('(b) … the same with the late steps on tfjs autodiff (kernel unregistered), same run', (r) => r.glyphs.request_adapt_miss_autodiff_ms, ' ms'),
     both("late block steps (glyphs' conv4 block, 25 shots, 10 Adam steps): fused / tfjs autodiff", (r) => (r.glyphs.late_block_fused_ms == null ? null : `${fmt(r.glyphs.late_block_fused_ms)} / ${fmt(r.glyphs.late_block_autodiff_ms)} ms (${fmt(r.glyphs.late_block_autodiff_over_fused)}×)`), ''),

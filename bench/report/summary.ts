@@ -1,6 +1,7 @@
 // The one JSON object `npm run bench -- --json` prints: per runtime the headline numbers (p50, ms),
 // top-level sizes, and each target with its measured value. Pure (no I/O), so it is unit-tested.
 import { percentile } from '../suite/stats';
+import type { FoldResult } from '../suite/fold';
 import type { RuntimeResult } from '../suite/in-runtime';
 
 /** First two requests to an isolate started ahead of them (bench/node/workerd-runs.ts). */
@@ -41,6 +42,8 @@ export interface RuntimeSummary {
   /** The previous default glyphs model in the same run (bundles/glyphs-v2.fsb, scope film), and current ÷ previous. */
   glyphs_previous: { adapt_ms: number; predict_ms: number; adapt_ratio: number; predict_ratio: number } | null;
   sine: { adapt_ms: number; kernels_per_step: number };
+  /** The glyphs model's frozen forward with batch norms folded vs layer by layer, same run (p50 ms; speedup = layer by layer ÷ folded). */
+  fold: Record<'embed' | 'predict' | 'adapt' | 'adapt_steps0', { folded_ms: number; layer_by_layer_ms: number; speedup: number }> | null;
   cold: {
     runs: number;
     module_eval_ms: number | null;
@@ -89,6 +92,11 @@ export function medianOf(runs: readonly Record<string, unknown>[], key: string):
 }
 
 const ratio = (a: number, b: number | undefined): number | null => (b === undefined || b <= 0 ? null : a / b);
+
+function foldSummary(f: FoldResult): NonNullable<RuntimeSummary['fold']> {
+  const one = (k: keyof FoldResult['folded']) => ({ folded_ms: f.folded[k].p50, layer_by_layer_ms: f.layer_by_layer[k].p50, speedup: f.layer_by_layer[k].p50 / f.folded[k].p50 });
+  return { embed: one('embed_ms'), predict: one('predict_ms'), adapt: one('adapt_ms'), adapt_steps0: one('adapt_steps0_ms') };
+}
 
 /** The per-runtime headline numbers from a warm suite result and that runtime's cold runs. */
 export function summarizeRuntime(r: RuntimeResult, cold: ColdRuns, started?: StartedRuns): RuntimeSummary {
@@ -139,6 +147,7 @@ export function summarizeRuntime(r: RuntimeResult, cold: ColdRuns, started?: Sta
       ? { adapt_ms: r.case_b_previous.adapt_ms.p50, predict_ms: r.case_b_previous.predict_ms.p50, adapt_ratio: r.case_b.adapt_ms.p50 / r.case_b_previous.adapt_ms.p50, predict_ratio: r.case_b.predict_ms.p50 / r.case_b_previous.predict_ms.p50 }
       : null,
     sine: { adapt_ms: r.case_c.adapt_ms.p50, kernels_per_step: r.case_c.kernels_per_step },
+    fold: r.fold ? foldSummary(r.fold) : null,
     cold: { runs: cold.app.length, module_eval_ms: moduleEval, first_request_ms: firstRequest, parts: Object.fromEntries(partKeys.map((k) => [k, medianOf(cold.parts, k)!])), prewarmed },
     wasm_heap_growth_bytes: Math.max(r.heap.case_a.growth_bytes, r.heap.glyphs.growth_bytes),
   };

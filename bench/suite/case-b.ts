@@ -22,7 +22,7 @@ export interface CaseBResult {
   /** The tfjs fast path of a linear head (null: the model adapts more than a linear head, e.g. scope 'film'). */
   adapt_fast_ms: Stats | null;
   adapt_autodiff_ms: Stats;
-  /** Body forward of the 25 support images alone, read back (what every path pays). */
+  /** Body forward of the 25 support images alone, read back (what every path pays: the model's frozen forward). */
   embed_ms: Stats;
   predict_ms: Stats;
   /** tfjs kernels per call. */
@@ -45,7 +45,7 @@ export async function benchCaseB(model: Model, inputs: CaseBInputs, opts: { quic
   const head = first.head;
   const x = inputs.supports[0]!.inputs;
   const embed = (): void => {
-    const e = tf.tidy(() => model.embed(tf.tensor2d(x)));
+    const e = tf.tidy(() => model.embed(tf.tensor2d(x), model.frozenForward));
     e.dataSync();
     e.dispose();
   };

@@ -3,6 +3,7 @@
 //   POST /suite       {quick, inputs}     → RuntimeResult (warm measurements)
 //   POST /cold-parts  {support, queries}  → ColdParts (must be the isolate's first request)
 //   POST /examples-append {quick, support} → ExamplesAppendResult (needs the USER_EXAMPLES binding)
+//   POST /fold        {quick, inputs}     → FoldResult (folded vs layer-by-layer frozen forward)
 import { initWasmBackend } from '../../wasm/backend';
 import { initWorkerdBackend, workerdSource } from '../../wasm/workerd';
 import { createWorkerdFusedKernel, installWorkerdFusedKernel } from '../../wasm/fused/workerd';
@@ -14,6 +15,8 @@ import glyphsV2 from '../../bundles/glyphs-v2.fsb';
 import { BENCH_API_KEYS } from '../suite/app-requests';
 import { coldParts } from '../suite/cold-parts';
 import { benchExamplesAppend } from '../suite/examples-append';
+import { benchFold } from '../suite/fold';
+import { decodeBundle } from '../../src/bundle/index';
 import { runRuntimeSuite } from '../suite/in-runtime';
 import { MemoryKv } from '../suite/memory-kv';
 import type { CaseBInputs } from '../suite/case-b';
@@ -52,6 +55,12 @@ async function examplesAppend(body: { quick: boolean; support: SupportSet }, ben
   return benchExamplesAppend(app, appEnv, body.support, { quick: body.quick });
 }
 
+/** The fold case alone (bench/fold.ts runs it without the rest of the suite). */
+async function fold(body: { quick: boolean; inputs: CaseBInputs }): Promise<unknown> {
+  await initWorkerdBackend();
+  return benchFold(await decodeBundle(await bundleBytes('glyphs')), body.inputs, { quick: body.quick });
+}
+
 async function cold(body: { support: SupportSet; queries: number[][] }): Promise<unknown> {
   return coldParts({
     initTfjs: () => initWasmBackend(workerdSource()),
@@ -68,6 +77,7 @@ export default {
     try {
       if (req.method === 'POST' && path === '/suite') return Response.json(await suite(await req.json(), env));
       if (req.method === 'POST' && path === '/examples-append') return Response.json(await examplesAppend(await req.json(), env));
+      if (req.method === 'POST' && path === '/fold') return Response.json(await fold(await req.json()));
       if (req.method === 'POST' && path === '/cold-parts') return Response.json(await cold(await req.json()));
       return new Response('not found', { status: 404 });
     } catch (e) {

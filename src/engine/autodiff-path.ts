@@ -16,7 +16,7 @@ import type { PathResult, Prepared } from './prepared';
 function prototypeInit(model: Model, emb: tf.Tensor, y: tf.Tensor2D): ParamMap {
   const head = model.spec.head;
   const last = head.at(-1)!;
-  const features = applyLayers(head.slice(0, -1), 'head', (n) => model.params[n]!, emb);
+  const features = applyLayers(head.slice(0, -1), 'head', (n) => model.params[n]!, emb, model.frozenForward);
   const { kernel, bias } = prototypeHead(tf.reshape(features, [features.shape[0]!, -1]) as tf.Tensor2D, y);
   return { [paramName('head', last, 'kernel')]: kernel, [paramName('head', last, 'bias')]: bias };
 }
@@ -31,7 +31,8 @@ export function runAutodiff(model: Model, p: Prepared): PathResult {
   const names = adaptedNames(model.spec, scope);
   const setup = tf.tidy(() => {
     const { x, y } = uploadSupport(p, model.inputSize);
-    const emb = model.embed(x);
+    // Not differentiated: the loop of scope 'head' starts from these embeddings, that of 'all' from x.
+    const emb = model.embed(x, model.frozenForward);
     const init: ParamMap = model.defaults.headInit === 'prototype' ? prototypeInit(model, emb, y) : {};
     return { input: scope === 'head' ? emb : x, y, init };
   });

@@ -30,12 +30,12 @@ export function featureScope(model: Model): FeatureScope {
   if (defaults.scope === 'late') {
     const k = defaults.lateBlocks!;
     const cut = lateCut(spec, k);
-    return { names: lateNames(spec, k), frozen: (x) => applyLayers(spec.body.slice(0, cut), 'body', stored, x), tail: (get, z) => lateTail(spec, k, get, z), loss: 'proto-ce' };
+    return { names: lateNames(spec, k), frozen: (x) => applyLayers(spec.body.slice(0, cut), 'body', stored, x, model.frozenForward), tail: (get, z) => lateTail(spec, k, get, z), loss: 'proto-ce' };
   }
   const cut = filmCut(spec);
   return {
     names: filmNames(spec),
-    frozen: (x) => filmNormalize(spec, stored, applyLayers(spec.body.slice(0, cut), 'body', stored, x)),
+    frozen: (x) => filmNormalize(spec, stored, applyLayers(spec.body.slice(0, cut), 'body', stored, x, model.frozenForward)),
     tail: (get, z) => filmTail(spec, get, z),
     loss: 'centroid-ratio',
   };

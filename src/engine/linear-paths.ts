@@ -39,7 +39,7 @@ export function runFast(model: Model, p: Prepared): PathResult {
   const lrs = resolveLrs(model, shapes(model, p), p.lr);
   const r = tf.tidy(() => {
     const { x, y } = uploadSupport(p, model.inputSize);
-    const emb = model.embed(x) as tf.Tensor2D;
+    const emb = model.embed(x, model.frozenForward) as tf.Tensor2D;
     const init = model.defaults.headInit === 'prototype' ? prototypeHead(emb, y) : { kernel: model.params[kernel] as tf.Tensor2D, bias: model.params[bias] as tf.Tensor1D };
     const lr = lrs.kind === 'scalar' ? lrs.lr : { w: tf.tensor2d(lrs.lrs[kernel]!, [model.embedShape[0]!, p.k]), b: tf.tensor1d(lrs.lrs[bias]!) };
     // fastLinearLoop reads back and frees its own tensors; this tidy frees the inputs.
@@ -53,7 +53,7 @@ export function runFast(model: Model, p: Prepared): PathResult {
 export function runFused(model: Model, p: Prepared, kernel: LinearHeadKernel): PathResult {
   const nm = names(model);
   const lrs = resolveLrs(model, shapes(model, p), p.lr);
-  const emb = tf.tidy(() => model.embed(uploadSupport(p, model.inputSize).x));
+  const emb = tf.tidy(() => model.embed(uploadSupport(p, model.inputSize).x, model.frozenForward));
   const x = readF32(emb);
   emb.dispose();
   const learned = model.defaults.headInit === 'learned';

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkModelData } from './check-model';
 import { ModelError } from './errors';
-import { applyLayer, applyLayers } from './layers';
+import { createFoldCache } from './fold';
+import { applyLayers } from './layers';
 import { sizeOf } from './params';
 import type { AdaptationDefaults, ModelData, ModelSpec } from '../spec/model-spec';
 import type { ForwardOptions } from './layers';
@@ -25,14 +26,20 @@ export interface Model {
   outputSize: number | undefined;
   /** Inputs per example of the last head layer (what prototypes are computed over). */
   lastLayerInputSize: number;
+  /**
+   * The options of a forward nothing is differentiated through (predict, embeddings, frozen
+   * prefixes): fused layer runs with the model's batch norms folded once at creation, or `{}` (layer
+   * by layer) for a model created with `fold: false`.
+   */
+  frozenForward: ForwardOptions;
   /** Body forward with the stored params: x [n, inputSize] or [n, ...inputShape]. */
   embed(x: tf.Tensor, opts?: ForwardOptions): tf.Tensor;
   /** Head forward over embeddings; `params` override the stored ones by name. */
   forwardHead(params: ParamMap, embeddings: tf.Tensor, opts?: ForwardOptions): tf.Tensor;
   /** The input of the last head layer (what prototypes live in); `params` override stored ones by name. */
-  lastLayerInput(params: ParamMap, x: tf.Tensor): tf.Tensor2D;
+  lastLayerInput(params: ParamMap, x: tf.Tensor, opts?: ForwardOptions): tf.Tensor2D;
   /** The last head layer over its input (`lastLayerInput`'s output): with it, predict runs the body once. */
-  forwardLast(params: ParamMap, input: tf.Tensor2D): tf.Tensor2D;
+  forwardLast(params: ParamMap, input: tf.Tensor2D, opts?: ForwardOptions): tf.Tensor2D;
   /** Full forward (body then head); `params` override stored ones by name, so any subset can be differentiated. */
   forward(params: ParamMap, x: tf.Tensor, opts?: ForwardOptions): tf.Tensor;
   dispose(): void;
@@ -47,8 +54,16 @@ function checkLearnedHead(data: ModelData, outShape: number[]): void {
   if (labels && new Set(labels.map(String)).size !== labels.length) throw new ModelError('defaults.labels must be distinct');
 }
 
+export interface CreateModelOptions {
+  /**
+   * Fold each conv2d/dense + stored batch norm into one kernel and bias, once, for the frozen forward
+   * (default true). false keeps `frozenForward` layer by layer: the bench measures both side by side.
+   */
+  fold?: boolean;
+}
+
 /** Uploads a model's tensors (kept until `dispose()`) after checking its structure. */
-export function createModel(data: ModelData): Model {
+export function createModel(data: ModelData, opts: CreateModelOptions = {}): Model {
   checkModelData(data);
   const { spec } = data;
   const params: ParamMap = {};
@@ -63,15 +78,16 @@ export function createModel(data: ModelData): Model {
   const forwardHead = (over: ParamMap, e: tf.Tensor, opts?: ForwardOptions): tf.Tensor => tf.tidy(() => applyLayers(spec.head, 'head', lookup(over), e, opts));
   const forward = (over: ParamMap, x: tf.Tensor, opts?: ForwardOptions): tf.Tensor =>
     tf.tidy(() => applyLayers(spec.head, 'head', lookup(over), applyLayers(spec.body, 'body', lookup(over), toInput(x), opts), opts));
-  const lastLayerInput = (over: ParamMap, x: tf.Tensor): tf.Tensor2D =>
+  const lastLayerInput = (over: ParamMap, x: tf.Tensor, opts?: ForwardOptions): tf.Tensor2D =>
     tf.tidy(() => {
-      const g = applyLayers(spec.head.slice(0, -1), 'head', lookup(over), applyLayers(spec.body, 'body', lookup(over), toInput(x)));
+      const g = applyLayers(spec.head.slice(0, -1), 'head', lookup(over), applyLayers(spec.body, 'body', lookup(over), toInput(x), opts), opts);
       return tf.reshape(g, [g.shape[0]!, -1]) as tf.Tensor2D;
     });
-  const forwardLast = (over: ParamMap, g: tf.Tensor2D): tf.Tensor2D => tf.tidy(() => applyLayer(spec.head.at(-1)!, 'head', lookup(over), g) as tf.Tensor2D);
+  const forwardLast = (over: ParamMap, g: tf.Tensor2D, opts?: ForwardOptions): tf.Tensor2D => tf.tidy(() => applyLayers(spec.head.slice(-1), 'head', lookup(over), g, opts) as tf.Tensor2D);
   let embedShape: number[];
   let outputSize: number | undefined;
   let lastLayerInputSize: number;
+  let frozenForward: ForwardOptions = {};
   try {
     embedShape = tf.tidy(() => embed(tf.zeros([1, ...spec.inputShape])).shape.slice(1));
     lastLayerInputSize = tf.tidy(() => sizeOf(applyLayers(spec.head.slice(0, -1), 'head', lookup({}), embed(tf.zeros([1, ...spec.inputShape]))).shape.slice(1)));
@@ -80,6 +96,8 @@ export function createModel(data: ModelData): Model {
       checkLearnedHead(data, outShape);
       outputSize = outShape[1];
     }
+    // After the layer-by-layer checks above, so a bundle whose shapes do not chain fails there, with their message.
+    if (opts.fold !== false) frozenForward = { frozen: true, folds: createFoldCache(spec, params) };
   } catch (e) {
     tf.dispose(Object.values(params));
     throw e instanceof ModelError ? e : new ModelError(`forward fails: ${e instanceof Error ? e.message : String(e)}`);
@@ -95,11 +113,15 @@ export function createModel(data: ModelData): Model {
     embedShape,
     outputSize,
     lastLayerInputSize,
+    frozenForward,
     embed,
     forwardHead,
     lastLayerInput,
     forwardLast,
     forward,
-    dispose: () => tf.dispose(Object.values(params)),
+    dispose: () => {
+      frozenForward.folds?.dispose();
+      tf.dispose(Object.values(params));
+    },
   };
 }

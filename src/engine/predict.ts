@@ -93,10 +93,10 @@ export function predict(model: Model, head: Head, inputs: number[][], opts: Pred
     const over: ParamMap = {};
     for (const [name, t] of Object.entries(head.params)) over[name] = tf.tensor(t.data, t.shape, 'float32');
     const xt = tf.tensor2d(x, [n, model.inputSize]);
-    if (!prototype) return { out: model.forward(over, xt), distances: undefined };
+    if (!prototype) return { out: model.forward(over, xt, model.frozenForward), distances: undefined };
     // One body pass: the last layer's input gives both the logits and the feature norms.
-    const g = model.lastLayerInput(over, xt);
-    const o = model.forwardLast(over, g);
+    const g = model.lastLayerInput(over, xt, model.frozenForward);
+    const o = model.forwardLast(over, g, model.frozenForward);
     const norms = tf.sum(tf.square(g), 1).dataSync();
     return { out: o, distances: nearestDistances(norms, new Float32Array(o.dataSync()), o.shape[1]!) };
   });

@@ -15,6 +15,8 @@ export interface EvalResult {
   mean: number;
   ci95: number;
   curve?: { step: number; mean: number; ci95: number }[];
+  /** The metric of each episode (task), in draw order: two results on the same seeded episodes compare paired. */
+  perEpisode?: number[];
 }
 
 export interface EvalOptions {
@@ -42,10 +44,20 @@ export function evaluate(model: Model, source: TaskSource, o: EvalOptions): Eval
     return { ...base, metric: 'mse', mean: last.mean, ci95: last.ci95, curve };
   }
   const accs = classificationAccuracies(model, source, o.episodes, { steps: o.steps, ...(o.lr === undefined ? {} : { lr: o.lr }) }, o.onEpisode);
-  return { ...base, metric: 'accuracy', ...meanCi95(accs) };
+  return { ...base, metric: 'accuracy', ...meanCi95(accs), perEpisode: accs };
 }
 
-/** Difference of two independent means with the CI of the difference (√(a² + b²)). */
-export function compareResults(a: { mean: number; ci95: number }, b: { mean: number; ci95: number }): { diff: number; ci95: number } {
-  return { diff: a.mean - b.mean, ci95: Math.sqrt(a.ci95 ** 2 + b.ci95 ** 2) };
+type Compared = { mean: number; ci95: number; perEpisode?: readonly number[] };
+
+/**
+ * a − b with the 95% CI of the difference: paired (the CI of the per-episode differences) when both
+ * carry per-episode values of the same episodes — far tighter, since the episodes' own difficulty
+ * cancels — else as two independent means (√(a² + b²)).
+ */
+export function compareResults(a: Compared, b: Compared): { diff: number; ci95: number; paired: boolean } {
+  if (a.perEpisode && b.perEpisode && a.perEpisode.length === b.perEpisode.length && a.perEpisode.length >= 2) {
+    const d = meanCi95(a.perEpisode.map((x, i) => x - b.perEpisode![i]!));
+    return { diff: d.mean, ci95: d.ci95, paired: true };
+  }
+  return { diff: a.mean - b.mean, ci95: Math.sqrt(a.ci95 ** 2 + b.ci95 ** 2), paired: false };
 }

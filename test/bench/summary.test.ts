@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { medianOf, missingKeys, REQUIRED_KEYS, summarizeRuntime, targetsOf } from '../../bench/report/summary';
+import { renderTables } from '../../bench/report/markdown';
+import { medianOf, missingKeys, REQUIRED_KEYS, summarizeRuntime, SUMMARY_SCHEMA, targetsOf } from '../../bench/report/summary';
 import { summarize } from '../../bench/suite/stats';
 import type { RuntimeResult } from '../../bench/suite/in-runtime';
 
@@ -64,6 +65,18 @@ describe('bench summary', () => {
     expect(byStart('worker upload')).toBe(false); // 2 MiB > 1 MiB
     const slow = summarizeRuntime(runtime(6, 0.5, 1), cold);
     expect(targetsOf({ workerd: slow, upload_bytes_gzip: 1 })[0]!.met).toBe(false); // 6× < 20×
+  });
+
+  it('reports the fold case as p50s side by side with layer by layer ÷ folded, and as a table row', () => {
+    const m = (embed: number, predict: number, adapt: number, zero: number) => ({ embed_ms: s(embed), predict_ms: s(predict), adapt_ms: s(adapt), adapt_steps0_ms: s(zero) });
+    const fold = { folded: m(5, 1, 40, 6), layer_by_layer: m(12, 2, 50, 15), speedup: { embed: 0, predict: 0, adapt: 0, adapt_steps0: 0 }, embed_max_abs_diff: 1e-6, embed_max_abs: 3, predict_label_changes: 0 };
+    const w = summarizeRuntime({ ...runtime(6, 0.5, 0.04), fold }, cold);
+    expect(w.fold!.embed).toEqual({ folded_ms: 5, layer_by_layer_ms: 12, speedup: 2.4 });
+    expect(w.fold!.adapt_steps0.speedup).toBeCloseTo(2.5, 10);
+    expect(summarizeRuntime(runtime(6, 0.5, 0.04), cold).fold).toBeNull();
+    const machine = { cpus: 2, cpu_model: 'x', node: 'v20', load_average_start: [1, 1, 1], load_average_end: [1, 1, 1] };
+    const table = renderTables({ schema: SUMMARY_SCHEMA, date: 'd', quick: true, machine, node: null, workerd: w, http: null, upload_bytes_gzip: null, wasm_heap_growth_bytes: null, targets: [] });
+    expect(table).toContain('| (b) body forward (25 images), batch norms folded / layer by layer, same run | — | 5.00 / 12.0 ms (2.40×) | — |');
   });
 
   it('medianOf ignores runs without the field', () => {

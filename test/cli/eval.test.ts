@@ -54,6 +54,8 @@ describe('fewshot eval', () => {
     expect(j.mean).toBeLessThanOrEqual(1);
     // Same bundle, same seeded episodes: the baseline is the same number.
     expect(j.baseline.mean).toBe(j.mean);
+    // …and the paired difference is exactly 0 with a 0-wide interval (per-episode differences all 0).
+    expect(j.difference).toEqual({ mean: 0, ci95: 0, paired: true });
     const svg = readFileSync(plot, 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toContain('3-way 1-shot');

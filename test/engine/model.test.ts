@@ -12,7 +12,8 @@ describe('createModel', () => {
     const before = tf.memory().numTensors;
     const data = convModel(1);
     const model = createModel(data);
-    expect(tf.memory().numTensors - before).toBe(Object.keys(data.tensors).length);
+    // Plus a folded kernel and bias per conv + batch norm pair (test/engine/fold.test.ts).
+    expect(tf.memory().numTensors - before).toBe(Object.keys(data.tensors).length + 2 * 2);
     expect(model.inputSize).toBe(784);
     expect(model.embedShape).toEqual([196]);
     expect(model.outputSize).toBeUndefined();

@@ -29,5 +29,11 @@ describe('mean ± 95% CI', () => {
     const d = compareResults({ mean: 0.9, ci95: 0.03 }, { mean: 0.8, ci95: 0.04 });
     expect(d.diff).toBeCloseTo(0.1, 12);
     expect(d.ci95).toBeCloseTo(0.05, 12);
+    expect(d.paired).toBe(false);
+    // The same episodes: a constant per-episode gap is known exactly, however spread the episodes are.
+    const p = compareResults({ mean: 0.7, ci95: 0.3, perEpisode: [0.4, 1] }, { mean: 0.6, ci95: 0.3, perEpisode: [0.3, 0.9] });
+    expect(p.paired).toBe(true);
+    expect(p.diff).toBeCloseTo(0.1, 12);
+    expect(p.ci95).toBeCloseTo(0, 12);
   });
 });

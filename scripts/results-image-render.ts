@@ -1,5 +1,5 @@
-// The "image model v3" part of docs/results.md, from the JSON scripts/results-v3-all.sh writes
-// (docs/results/v3-*.json): glyph test splits (scripts/results-v2.ts rows) and the held-out icons
+// An image model version's part of docs/results.md, from the JSON scripts/results-image-all.sh writes
+// (docs/results/V-*.json): glyph test splits (scripts/results-v2.ts rows) and the held-out icons
 // domain's test half (scripts/adapt-sweep.ts: the default, the same steps without the guard, and v2's
 // film steps, each paired with steps 0 on the same episodes).
 import { existsSync, readFileSync } from 'node:fs';
@@ -47,14 +47,25 @@ function read<T>(dir: string, id: string): T | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** The v3 section (empty when its JSON is absent). */
-export function v3Section(dir: string): string {
+interface VsFile {
+  ways: number;
+  shots: number;
+  episodes: number;
+  mean: number;
+  ci95: number;
+  baseline: { mean: number; ci95: number };
+  difference: { mean: number; ci95: number; paired: boolean };
+}
+
+/** An image model version's section (empty when its JSON is absent): `title` names the model, `previous` the body it is paired against. */
+export function imageSection(dir: string, v: string, title: string, previous?: string): string {
   const ids = ['clean-5w1s', 'clean-5w5s', 'episode-5w1s', 'episode-5w5s', 'image-5w1s', 'image-5w5s', 'clean-20w1s'];
-  const rows = ids.map((id) => read<GlyphRow>(dir, `v3-${id}`)).filter((r): r is GlyphRow => !!r);
-  const icons = [1, 2, 5].map((k) => read<SweepFile>(dir, `v3-icons-5w${k}s`)).filter((r): r is SweepFile => !!r);
+  const rows = ids.map((id) => read<GlyphRow>(dir, `${v}-${id}`)).filter((r): r is GlyphRow => !!r);
+  const icons = [1, 2, 5].map((k) => read<SweepFile>(dir, `${v}-icons-5w${k}s`)).filter((r): r is SweepFile => !!r);
+  const vs = ['5w1s', '5w5s', '20w1s'].map((k) => read<VsFile>(dir, `${v}-vs-previous-${k}`)).filter((r): r is VsFile => !!r);
   if (!rows.length && !icons.length) return '';
-  let md = '### The default model (v3: `glyphs.fsb` — the v2 body, scope `late`, guard `split`, calibrated per shot count)\n\n';
-  md += 'Made by `bash scripts/results-v3-all.sh` (JSON in `docs/results/v3-*.json`). Every setting was chosen on validation data (glyph validation scripts; the icons domain\'s validation half — see the notes above); these rows are the glyph **test** scripts and the icons **test** half, 600 episodes each. "steps 0" and "default" adapt the **same** episodes: the difference is paired (mean ± 95% CI of the per-episode difference). "Through the API" counts a query answered "none of these" as wrong, at the bundle\'s distance for that shot count.\n\n';
+  let md = `### ${title}\n\n`;
+  md += `Made by \`bash scripts/results-image-all.sh ${v} …\` (JSON in \`docs/results/${v}-*.json\`). Every setting was chosen on validation data (glyph validation scripts; the icons domain's validation half — see the notes above); these rows are the glyph **test** scripts and the icons **test** half, 600 episodes each. "steps 0" and "default" adapt the **same** episodes: the difference is paired (mean ± 95% CI of the per-episode difference). "Through the API" counts a query answered "none of these" as wrong, at the bundle's distance for that shot count.\n\n`;
   if (rows.length) {
     md += '| split | setting | steps 0 | default | paired difference (points) | error cut | through the API | real queries rejected | AUROC, out-of-episode | AUROC, blank/ink/noise | ECE |\n|---|---|---|---|---|---|---|---|---|---|---|\n';
     for (const r of rows) md += `| ${STYLE[r.style]} | ${r.ways}-way ${r.shots}-shot | ${pct(r.acc_steps0)} | ${pct(r.acc_steps)} | ${signed(r.paired_diff)} | ${per(r.error_cut)} | ${pct(r.acc_api)} | ${per(r.reject_real)} | ${num(r.auroc_out_of_episode)} | ${num(r.auroc_junk)} | ${per(r.ece)} |\n`;
@@ -66,6 +77,10 @@ export function v3Section(dir: string): string {
     for (const f of icons) {
       md += `| ${f.ways}-way ${f.shots}-shot | ${pct(f.steps0)} | ${f.variants.map((v) => `${pct(v.acc)} · ${signed(v.diff)}${v.name.includes('guard split') ? ` · ${per(v.adapted)}` : ''}`).join(' | ')} |\n`;
     }
+  }
+  if (vs.length && previous) {
+    md += `\n**Body against body**: ${previous}, the same glyph test episodes (clean), each model at its own defaults (\`fewshot eval --baseline\`, ${vs[0]!.episodes} episodes; argmax accuracy).\n\n| setting | ${v} | previous | paired difference (points) |\n|---|---|---|---|\n`;
+    for (const r of vs) md += `| ${r.ways}-way ${r.shots}-shot | ${pct(r)} | ${pct(r.baseline)} | ${signed(r.difference)} |\n`;
   }
   return `${md}\n`;
 }

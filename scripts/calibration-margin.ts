@@ -1,0 +1,85 @@
+// How strict must the "none of these" quantile be on validation so that a NEW script's real queries
+// are rejected at most `--target` of the time? Leave-one-script-out on the validation scripts only:
+// for each validation script s and shot count K, fit the distance on the other scripts' queries at
+// a candidate rate r, and count how many of s's real queries it rejects. The mean over scripts
+// estimates what a user of an unseen script gets; the rate chosen is the loosest r whose estimate
+// stays within the target at every shot count. The test split is never read.
+//   tsx scripts/calibration-margin.ts BUNDLE [--shots 1,2,3,5,10] [--episodes 60] [--target 0.01] [--json FILE]
+import { readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { parseArgs } from 'node:util';
+import { decodeBundle } from '../src/bundle/index';
+import { DEFAULT_GLYPHS_DIR } from '../cli/glyphs-data';
+import { glyphDatasetFrom } from '../src/data/glyphs';
+import { createModel } from '../src/engine/model';
+import { quantile } from '../src/eval/calibration';
+import { openRun } from '../src/eval/open-episodes';
+import { getTasks } from '../src/tasks/registry';
+import { initNodeBackend } from '../wasm/node';
+import type { GlyphIndex } from '../src/data/glyph-index';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { shots: { type: 'string' }, episodes: { type: 'string' }, target: { type: 'string' }, json: { type: 'string' }, seed: { type: 'string' } },
+});
+const file = positionals[0];
+if (!file) {
+  process.stderr.write('usage: tsx scripts/calibration-margin.ts BUNDLE [--shots 1,2,3,5,10] [--episodes 60] [--target 0.01] [--json FILE]\n');
+  process.exit(2);
+}
+const shots = (values.shots ?? '1,2,3,5,10').split(',').map(Number);
+const episodes = Number(values.episodes ?? 60);
+const target = Number(values.target ?? 0.01);
+const seed = Number(values.seed ?? 101);
+const RATES = [0.01, 0.0075, 0.005, 0.004, 0.003, 0.002, 0.001];
+
+await initNodeBackend();
+const pixels = new Uint8Array(gunzipSync(readFileSync(`${DEFAULT_GLYPHS_DIR}/pixels.u8.gz`)));
+const index = JSON.parse(readFileSync(`${DEFAULT_GLYPHS_DIR}/index.json`, 'utf8')) as GlyphIndex;
+const scripts = index.splits.validation;
+// A copy of the dataset whose validation split is one script (the others moved out of every split's reach).
+const only = (s: string) => {
+  const moved = scripts.filter((x) => x !== s);
+  return glyphDatasetFrom(pixels, {
+    ...index,
+    splits: { ...index.splits, validation: [s], train: [...index.splits.train, ...moved] },
+    classes: index.classes.map((c) => (c.split === 'validation' && c.script !== s ? { ...c, split: 'train' as const } : c)),
+  });
+};
+const data = await decodeBundle(new Uint8Array(readFileSync(file)));
+const { temperature: _t, unknownDistance: _u, unknownDistances: _us, ...rest } = data.defaults;
+const model = createModel({ ...data, defaults: rest });
+// distances[script][shots] = real (in-set) query distances.
+const distances: Record<string, Record<number, number[]>> = {};
+for (const s of scripts) {
+  const dataset = only(s);
+  distances[s] = {};
+  for (const k of shots) {
+    const source = getTasks('glyphs', { seed: seed + k, ways: 10, shots: k, queries: 5, dataset }).validation;
+    distances[s]![k] = openRun(model, source, { ways: 5, shots: k, queries: 5, episodes }).flatMap((o) => o.distances);
+    process.stderr.write(`${s} ${k}-shot: ${distances[s]![k]!.length} queries\n`);
+  }
+}
+model.dispose();
+
+const rows = RATES.map((r) => {
+  const byShots = Object.fromEntries(
+    shots.map((k) => {
+      const held = scripts.map((s) => {
+        const fit = scripts.filter((x) => x !== s).flatMap((x) => distances[x]![k]!);
+        const d = quantile(fit, 1 - r);
+        const q = distances[s]![k]!;
+        return q.filter((x) => x > d).length / q.length;
+      });
+      return [k, { mean: held.reduce((a, b) => a + b, 0) / held.length, worst: Math.max(...held), perScript: held }];
+    }),
+  );
+  return { rate: r, byShots, ok: shots.every((k) => byShots[k]!.mean <= target) };
+});
+const chosen = rows.find((r) => r.ok)?.rate ?? null;
+for (const r of rows) {
+  const cells = shots.map((k) => `${k}-shot ${(100 * r.byShots[k]!.mean).toFixed(2)}% (worst ${(100 * r.byShots[k]!.worst).toFixed(2)}%)`).join(' · ');
+  process.stdout.write(`fit at ${(100 * r.rate).toFixed(2)}%: left-out script rejects ${cells}${r.ok ? '' : '  ✗'}\n`);
+}
+process.stdout.write(`chosen --reject ${chosen} (loosest whose leave-one-script-out mean ≤ ${(100 * target).toFixed(1)}% at every shot count)\n`);
+if (values.json) writeFileSync(values.json, JSON.stringify({ bundle: file, scripts, shots, episodes, target, rows, chosen }, null, 2) + '\n');

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The default image model v4 (bundles/README.md): a conv-4 body meta-trained with ProtoNets in
+# PyTorch on glyphs + symbols (icons never read), imported through our own .pth reader (no Python
+# after this point), served with scope 'late' behind the guard, then calibrated per shot count at
+# the rejection rate chosen by leave-one-script-out on the validation scripts.
+#   bash scripts/glyphs-v4.sh            # train (long: --resume from the checkpoint if cut) + build
+#   STAGE=build bash scripts/glyphs-v4.sh   # only import, calibrate and quantize .cache/v4/body.pth
+set -euo pipefail
+cd "$(dirname "$0")/.."
+F="node bin/fewshot.mjs"
+STAGE=${STAGE:-all}
+mkdir -p .cache/v4
+if [ "$STAGE" = all ]; then
+  RESUME=()
+  [ -f .cache/v4/body.pth.ckpt ] && RESUME=(--resume .cache/v4/body.pth.ckpt)
+  /usr/bin/python3 scripts/torch/train_body.py --out .cache/v4/body.pth --iterations 20000 --ways 30 --shots 1,2,5 --queries 5 --val-every 2000 "${RESUME[@]}"
+fi
+$F bundle import-torch .cache/v4/body.pth --spec scripts/torch/glyphs-v4.spec.json --out .cache/v4/uncalibrated.fsb
+REJECT=${REJECT:-$(npx tsx scripts/calibration-margin.ts .cache/v4/uncalibrated.fsb --episodes 60 --json docs/results/v4-calibration-margin.json | sed -n 's/^chosen --reject \([0-9.]*\).*/\1/p')}
+$F calibrate --bundle .cache/v4/uncalibrated.fsb --shots 1,2,3,5,10 --episodes 500 --reject "$REJECT" --out bundles/glyphs.fsb
+$F bundle quantize bundles/glyphs.fsb --dtype int8 --out bundles/glyphs-int8.fsb
