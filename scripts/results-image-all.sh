@@ -28,6 +28,11 @@ C="[{\"name\":\"$V default (late, guard split)\"},$K1,\"name\":\"late, no guard\
     $R "$B" --episodes "$E" --only $style --ways 5 --shots 1 --json docs/results/$V-$style-5w1s.json
   done
   $R "$B" --episodes "$E" --only clean --ways 20 --shots 1 --json docs/results/$V-clean-20w1s.json
+  # The int8 copy against its f32 bundle, paired on the same episodes.
+  Q="${B%.fsb}-int8.fsb"
+  if [ -f "$Q" ]; then
+    node bin/fewshot.mjs eval --bundle "$Q" --baseline "$B" --task glyphs --ways 5 --shots 1 --episodes "$E" --json > docs/results/$V-int8-vs-f32-5w1s.json
+  fi
   if [ -n "$P" ]; then
     for ws in 5:1 5:5 20:1; do
       node bin/fewshot.mjs eval --bundle "$B" --baseline "$P" --task glyphs --ways ${ws%:*} --shots ${ws#*:} --episodes "$E" --json > docs/results/$V-vs-previous-${ws%:*}w${ws#*:}s.json

@@ -22,10 +22,12 @@ if [ "$STAGE" = all ] || [ "$STAGE" = glyphs ]; then
   # loop, 32 filters, hand-drawing styles; then the score temperature and "none of these" distance.
   $F train --task glyphs --algo protofilm --name glyphs --filters 32 --ways 20 --shots 2 --queries 8 --meta-batch 1 --inner-steps 2 --inner-lr 2 --augment mixed --outer-lr 0.001 --seed 2 --iterations "${GLYPH_ITERATIONS:-5000}" --val-every 1000 --val-episodes 50 --checkpoint-every 250 --deploy-steps "${GLYPH_STEPS:-10}" --deploy-lr "${GLYPH_LR:-2}" --out /tmp/glyphs-v2-raw.fsb
   $F calibrate --bundle /tmp/glyphs-v2-raw.fsb --out bundles/glyphs-v2.fsb
-  # v3 (the default): the v2 body served with scope 'late' and the guard, calibrated per shot count.
+  # v3 (the previous default, not shipped): the v2 body served with scope 'late' and the guard, calibrated per shot count.
   npx tsx scripts/glyphs-v3.ts bundles/glyphs-v2.fsb /tmp/glyphs-v3-raw.fsb
-  $F calibrate --bundle /tmp/glyphs-v3-raw.fsb --shots 1,2,3,5,10 --episodes 500 --out bundles/glyphs.fsb
-  $F bundle quantize bundles/glyphs.fsb --dtype int8 --out bundles/glyphs-int8.fsb
+  $F calibrate --bundle /tmp/glyphs-v3-raw.fsb --shots 1,2,3,5,10 --episodes 500 --out /tmp/glyphs-v3.fsb
+  # v4 (the default): a body meta-trained on glyphs + symbols in PyTorch, imported, calibrated; writes
+  # bundles/glyphs.fsb and glyphs-int8.fsb.
+  bash scripts/glyphs-v4.sh
 fi
 
 if [ "$STAGE" = all ] || [ "$STAGE" = algos ]; then
@@ -40,4 +42,5 @@ fi
 if [ "$STAGE" = all ] || [ "$STAGE" = results ]; then
   npx tsx scripts/results.ts --run
   bash scripts/results-v2-all.sh
+  bash scripts/results-image-all.sh v4 bundles/glyphs.fsb /tmp/glyphs-v3.fsb
 fi

@@ -139,6 +139,7 @@ def main():
     ap.add_argument('--val-every', type=int, default=2000)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--resume')
+    ap.add_argument('--stop-after', type=int, help='stop after this iteration (a leg of a longer schedule; resume later)')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -177,6 +178,9 @@ def main():
                 best = v20[0]
                 torch.save(model.state_dict(), a.out)
             torch.save({'model': model.state_dict(), 'opt': opt.state_dict(), 'sched': sched.state_dict(), 'it': done, 'best': best, 'log': log}, a.out + '.ckpt')
+        if a.stop_after and done >= a.stop_after:
+            print(json.dumps({'stopped_after': done}))
+            return
     print(json.dumps({'best_val20w1s': best, 'iterations': a.iterations, 'sec': round(time.time() - t0)}))
 
 
