@@ -13,7 +13,7 @@ import { benchHttp } from './node/http';
 import { glyphInputs } from './node/inputs';
 import { runWorkerd } from './node/workerd-runs';
 import { runNodeSuite } from './node/runtime';
-import { parseArgs } from './report/args';
+import { BENCH_USAGE, BenchUsageError, parseArgs } from './report/args';
 import { renderTables, spliceSection } from './report/markdown';
 import { missingKeys, summarizeRuntime, SUMMARY_SCHEMA, targetsOf } from './report/summary';
 import type { HttpResult } from './node/http';
@@ -25,7 +25,20 @@ import type { RuntimeResult } from './suite/in-runtime';
 import type { HttpSummary, Summary } from './report/summary';
 import type { WorkerdRuns } from './node/workerd-runs';
 
-const args = parseArgs(process.argv.slice(2));
+const parsed = (() => {
+  try {
+    return parseArgs(process.argv.slice(2));
+  } catch (e) {
+    if (!(e instanceof BenchUsageError)) throw e;
+    process.stderr.write(`bench: ${e.message}\n`);
+    process.exit(2);
+  }
+})();
+if (parsed === 'help') {
+  process.stdout.write(`${BENCH_USAGE}\n`);
+  process.exit(0);
+}
+const args = parsed;
 const out = process.stdout.write.bind(process.stdout);
 // Anything that logs (the app's request log, tfjs) must not reach stdout.
 console.log = (...a: unknown[]) => console.error(...a);

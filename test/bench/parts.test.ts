@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { uniqueSupport } from '../../bench/suite/app-requests';
 import { forwardFlops } from '../../bench/suite/flops';
 import { serverTiming } from '../../bench/node/server-timing';
-import { parseArgs } from '../../bench/report/args';
+import { BenchUsageError, parseArgs } from '../../bench/report/args';
+import { spawnSync } from 'node:child_process';
 import { adaptKeyFor } from '../../src/head/head-id';
 import type { Layer } from '../../src/spec/model-spec';
 
@@ -41,5 +42,18 @@ describe('bench helpers', () => {
     expect(parseArgs(['--cold', '2', '--requests', '300', '--no-http'])).toMatchObject({ cold: 2, requests: 300, http: false });
     expect(() => parseArgs(['--quik'])).toThrow(/unknown option/);
     expect(() => parseArgs(['--cold', 'x'])).toThrow(/positive integer/);
+    expect(() => parseArgs(['-q'])).toThrow(BenchUsageError);
+    expect(parseArgs(['--quick', '--help'])).toBe('help');
+    expect(parseArgs(['-h'])).toBe('help');
+  });
+
+  it('npm run bench -- --help prints the usage and exits 0; a wrong flag is one line and exit 2', () => {
+    const run = (...a: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...a], { encoding: 'utf8' });
+    const help = run('--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('usage: npm run bench');
+    const bad = run('--quik');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toEqual(['bench: unknown option(s): --quik (npm run bench -- --help)']);
   });
 });
