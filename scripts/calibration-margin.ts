@@ -18,13 +18,25 @@ import { getTasks } from '../src/tasks/registry';
 import { initNodeBackend } from '../wasm/node';
 import type { GlyphIndex } from '../src/data/glyph-index';
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: { shots: { type: 'string' }, episodes: { type: 'string' }, target: { type: 'string' }, json: { type: 'string' }, seed: { type: 'string' } },
-});
+const USAGE = 'usage: tsx scripts/calibration-margin.ts BUNDLE [--shots 1,2,3,5,10] [--episodes 60] [--target 0.01] [--seed 101] [--json FILE]';
+let parsed;
+try {
+  parsed = parseArgs({
+    allowPositionals: true,
+    options: { shots: { type: 'string' }, episodes: { type: 'string' }, target: { type: 'string' }, json: { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+} catch (e) {
+  process.stderr.write(`calibration-margin: ${(e as Error).message}\n${USAGE}\n`);
+  process.exit(2);
+}
+const { values, positionals } = parsed;
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
 const file = positionals[0];
 if (!file) {
-  process.stderr.write('usage: tsx scripts/calibration-margin.ts BUNDLE [--shots 1,2,3,5,10] [--episodes 60] [--target 0.01] [--json FILE]\n');
+  process.stderr.write(`${USAGE}\n`);
   process.exit(2);
 }
 const shots = (values.shots ?? '1,2,3,5,10').split(',').map(Number);
