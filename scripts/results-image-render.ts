@@ -79,10 +79,10 @@ export function imageSection(dir: string, v: string, title: string, previous?: s
     }
   }
   if (vs.length && previous) {
-    md += `\n**Body against body**: ${previous}, the same glyph test episodes (clean), each model at its own defaults (\`fewshot eval --baseline\`, ${vs[0]!.episodes} episodes; argmax accuracy).\n\n| setting | ${v} | previous | paired difference (points) |\n|---|---|---|---|\n`;
+    md += `\n**Body against body**: ${previous}, the same glyph test episodes (clean), each model at its own defaults and "none of these" distances (\`fewshot eval --baseline\`, ${vs[0]!.episodes} episodes; accuracy as the API answers: a query called "none of these" counts as wrong).\n\n| setting | ${v} | previous | paired difference (points) |\n|---|---|---|---|\n`;
     for (const r of vs) md += `| ${r.ways}-way ${r.shots}-shot | ${pct(r)} | ${pct(r.baseline)} | ${signed(r.difference)} |\n`;
   }
   const q = read<VsFile>(dir, `${v}-int8-vs-f32-5w1s`);
-  if (q) md += `\n**int8 kernels** (\`glyphs-int8.fsb\`, \`fewshot bundle quantize\`) against f32, 5-way 1-shot clean, same ${q.episodes} episodes: ${pct(q)} vs ${pct(q.baseline)}, paired difference ${signed(q.difference)} points.\n`;
+  if (q) md += `\n**int8 kernels** (\`glyphs-int8.fsb\`, \`fewshot bundle quantize\`) against f32, 5-way 1-shot clean, same ${q.episodes} episodes, as the API answers: ${pct(q)} vs ${pct(q.baseline)}, paired difference ${signed(q.difference)} points.\n`;
   return `${md}\n`;
 }
