@@ -3,6 +3,7 @@ import { registerLinearHeadKernel } from '../../src/engine/linear-head-kernel';
 import type { LateBlockKernel } from '../../src/engine/late-block-kernel';
 import type { LinearHeadKernel, LinearHeadProblem, LinearHeadSolution } from '../../src/engine/linear-head-kernel';
 import { FusedKernelError } from './errors';
+import { memoryViews } from './memory-views';
 import { bindLateBlockKernel, LATE_EXPORTS } from './late-kernel';
 import type { LateExports } from './late-kernel';
 import { validateProblem } from './validate';
@@ -40,51 +41,37 @@ export async function createFusedKernel(module: WebAssembly.Module): Promise<Fus
   if (missing.length > 0) throw new FusedKernelError('fused_bad_module', `not the fused kernels' module (missing exports: ${missing.join(', ')})`);
   const instance = await WebAssembly.instantiate(module, {});
   const ex = instance.exports as unknown as FusedExports;
-  const tablePtr = ex.table();
-  let buffer: ArrayBuffer | undefined;
-  let f32 = new Float32Array(0);
-  let f64 = new Float64Array(0);
-  let i32 = new Int32Array(0);
-  let table = new Uint32Array(0);
-  // Views die when memory grows (the buffer detaches); rebuild them only then.
-  const views = (): void => {
-    if (buffer === ex.memory.buffer) return;
-    buffer = ex.memory.buffer;
-    f32 = new Float32Array(buffer);
-    f64 = new Float64Array(buffer);
-    i32 = new Int32Array(buffer);
-    table = new Uint32Array(buffer, tablePtr, SLOTS);
-  };
+  const views = memoryViews(ex.memory, ex.table(), SLOTS);
 
   const solve = (p: LinearHeadProblem): LinearHeadSolution => {
     validateProblem(p);
     const rc = ex.plan(p.n, p.d, p.k);
     if (rc !== 0) throw new FusedKernelError('fused_out_of_memory', `cannot lay out a ${p.n}×${p.d}→${p.k} problem in wasm memory (code ${rc})`);
-    views();
-    const at = (s: number): number => table[s]! >>> 2;
-    f32.set(p.x, at(SLOT.x));
-    if (p.loss === 'softmax-ce') i32.set(p.labels!, at(SLOT.labels));
-    else f32.set(p.targets!, at(SLOT.targets));
+    const m = views();
+    const at = (s: number): number => m.table[s]! >>> 2;
+    m.f32.set(p.x, at(SLOT.x));
+    if (p.loss === 'softmax-ce') m.i32.set(p.labels!, at(SLOT.labels));
+    else m.f32.set(p.targets!, at(SLOT.targets));
     if (p.init === 'learned') {
-      f32.set(p.w0!, at(SLOT.w));
-      f32.set(p.b0!, at(SLOT.b));
+      m.f32.set(p.w0!, at(SLOT.w));
+      m.f32.set(p.b0!, at(SLOT.b));
     }
     const perParam = typeof p.lr !== 'number';
     if (typeof p.lr !== 'number') {
-      f32.set(p.lr.w, at(SLOT.lrW));
-      f32.set(p.lr.b, at(SLOT.lrB));
+      m.f32.set(p.lr.w, at(SLOT.lrW));
+      m.f32.set(p.lr.b, at(SLOT.lrB));
     }
     const lr = typeof p.lr === 'number' ? p.lr : 0;
     const status = ex.solve(p.loss === 'mse' ? 1 : 0, p.init === 'prototype' ? 1 : 0, p.steps, perParam ? 1 : 0, lr);
     if (status !== 0) throw new FusedKernelError('fused_invalid_problem', `fused solve rejected the problem (code ${status})`);
     const w = at(SLOT.w);
     const b = at(SLOT.b);
-    const out = table[SLOT.out]! >>> 3;
+    const out = m.table[SLOT.out]! >>> 3;
     return {
-      w: f32.slice(w, w + p.d * p.k),
-      b: f32.slice(b, b + p.k),
-      lossBefore: f64[out]!,
-      lossAfter: f64[out + 1]!,
+      w: m.f32.slice(w, w + p.d * p.k),
+      b: m.f32.slice(b, b + p.k),
+      lossBefore: m.f64[out]!,
+      lossAfter: m.f64[out + 1]!,
     };
   };
 

@@ -1,4 +1,5 @@
 import { FusedKernelError } from './errors';
+import { memoryViews } from './memory-views';
 import { validateLateInput, validateLateProblem } from './late-validate';
 import type { LateBlockInput, LateBlockKernel, LateBlockProblem, LateBlockSolution } from '../../src/engine/late-block-kernel';
 
@@ -21,36 +22,22 @@ export const LATE_EXPORTS = ['latePlan', 'lateTable', 'lateFeatureWidth', 'lateS
 
 /** The late-block kernel over an instance's exports; shares the instance (and its memory) with the linear head. */
 export function bindLateBlockKernel(ex: LateExports, name: string): LateBlockKernel {
-  const tablePtr = ex.lateTable();
-  let buffer: ArrayBuffer | undefined;
-  let f32 = new Float32Array(0);
-  let f64 = new Float64Array(0);
-  let i32 = new Int32Array(0);
-  let table = new Uint32Array(0);
-  // Views die when memory grows (the buffer detaches); rebuild them only then.
-  const views = (): void => {
-    if (buffer === ex.memory.buffer) return;
-    buffer = ex.memory.buffer;
-    f32 = new Float32Array(buffer);
-    f64 = new Float64Array(buffer);
-    i32 = new Int32Array(buffer);
-    table = new Uint32Array(buffer, tablePtr, SLOTS);
-  };
-
-  const at = (s: number): number => table[s]! >>> 2;
+  const views = memoryViews(ex.memory, ex.lateTable(), SLOTS);
+  let m = views();
+  const at = (s: number): number => m.table[s]! >>> 2;
 
   /** Lays out the problem and copies the block and its input in; k = 1 for a forward pass alone. */
   const load = (p: LateBlockInput, k: number): void => {
     const rc = ex.latePlan(p.n, p.h, p.w, p.cin, p.co, p.kh, p.kw, p.pad.top, p.pad.bottom, p.pad.left, p.pad.right, p.pool, k);
     if (rc !== 0) throw new FusedKernelError(rc === -2 ? 'fused_out_of_memory' : 'fused_invalid_problem', `cannot lay out a late-block problem n=${p.n} ${p.h}×${p.w}×${p.cin}→${p.co} in wasm memory (code ${rc})`);
-    views();
-    f32.set(p.z, at(SLOT.z));
-    f32.set(p.kernel, at(SLOT.kernel));
-    f32.set(p.bias, at(SLOT.bias));
-    f32.set(p.gamma, at(SLOT.gamma));
-    f32.set(p.beta, at(SLOT.beta));
-    f32.set(p.movingMean, at(SLOT.mean));
-    f32.set(p.movingVariance, at(SLOT.variance));
+    m = views();
+    m.f32.set(p.z, at(SLOT.z));
+    m.f32.set(p.kernel, at(SLOT.kernel));
+    m.f32.set(p.bias, at(SLOT.bias));
+    m.f32.set(p.gamma, at(SLOT.gamma));
+    m.f32.set(p.beta, at(SLOT.beta));
+    m.f32.set(p.movingMean, at(SLOT.mean));
+    m.f32.set(p.movingVariance, at(SLOT.variance));
   };
 
   /** FEAT [n, windows·cop] without the channel padding: [n, windows·co]. */
@@ -59,34 +46,34 @@ export function bindLateBlockKernel(ex: LateExports, name: string): LateBlockKer
     const cop = (p.co + 3) & ~3;
     const windows = width / cop;
     const base = at(SLOT.feat);
-    if (cop === p.co) return f32.slice(base, base + p.n * width);
+    if (cop === p.co) return m.f32.slice(base, base + p.n * width);
     const out = new Float32Array(p.n * windows * p.co);
-    for (let r = 0; r < p.n * windows; r++) out.set(f32.subarray(base + r * cop, base + r * cop + p.co), r * p.co);
+    for (let r = 0; r < p.n * windows; r++) out.set(m.f32.subarray(base + r * cop, base + r * cop + p.co), r * p.co);
     return out;
   };
 
   const solve = (p: LateBlockProblem): LateBlockSolution => {
     validateLateProblem(p);
     load(p, p.k);
-    i32.set(p.labels, at(SLOT.labels));
+    m.i32.set(p.labels, at(SLOT.labels));
     const perParam = typeof p.lr !== 'number';
     if (typeof p.lr !== 'number') {
-      f32.set(p.lr.kernel, at(SLOT.lrK));
-      f32.set(p.lr.bias, at(SLOT.lrB));
-      f32.set(p.lr.gamma, at(SLOT.lrG));
-      f32.set(p.lr.beta, at(SLOT.lrBe));
+      m.f32.set(p.lr.kernel, at(SLOT.lrK));
+      m.f32.set(p.lr.bias, at(SLOT.lrB));
+      m.f32.set(p.lr.gamma, at(SLOT.lrG));
+      m.f32.set(p.lr.beta, at(SLOT.lrBe));
     }
     const status = ex.lateSolve(p.steps, OPTIMIZER[p.optimizer], perParam ? 1 : 0, typeof p.lr === 'number' ? p.lr : 0, p.epsilon);
     if (status !== 0) throw new FusedKernelError('fused_invalid_problem', `fused late-block solve rejected the problem (code ${status})`);
-    const slice = (s: number, len: number): Float32Array => f32.slice(at(s), at(s) + len);
-    const out = table[SLOT.out]! >>> 3;
+    const slice = (s: number, len: number): Float32Array => m.f32.slice(at(s), at(s) + len);
+    const out = m.table[SLOT.out]! >>> 3;
     return {
       kernel: slice(SLOT.kernel, p.kernel.length),
       bias: slice(SLOT.bias, p.co),
       gamma: slice(SLOT.gamma, p.co),
       beta: slice(SLOT.beta, p.co),
-      lossBefore: f64[out]!,
-      lossAfter: f64[out + 1]!,
+      lossBefore: m.f64[out]!,
+      lossAfter: m.f64[out + 1]!,
       features: readFeatures(p),
     };
   };
