@@ -179,6 +179,8 @@ def main():
                 torch.save(model.state_dict(), a.out)
             torch.save({'model': model.state_dict(), 'opt': opt.state_dict(), 'sched': sched.state_dict(), 'it': done, 'best': best, 'log': log}, a.out + '.ckpt')
         if a.stop_after and done >= a.stop_after:
+            # A leg may end between validations: checkpoint where it stops so --resume continues from here.
+            torch.save({'model': model.state_dict(), 'opt': opt.state_dict(), 'sched': sched.state_dict(), 'it': done, 'best': best, 'log': log}, a.out + '.ckpt')
             print(json.dumps({'stopped_after': done}))
             return
     print(json.dumps({'best_val20w1s': best, 'iterations': a.iterations, 'sec': round(time.time() - t0)}))
