@@ -138,6 +138,8 @@ def main():
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--val-every', type=int, default=2000)
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--rotations', type=int, default=1, choices=(1, 4),
+                    help='4: each train class also drawn turned 90/180/270 degrees, as three new classes (Snell et al. 2017)')
     ap.add_argument('--resume')
     ap.add_argument('--stop-after', type=int, help='stop after this iteration (a leg of a longer schedule; resume later)')
     a = ap.parse_args()
@@ -149,6 +151,8 @@ def main():
             sys.exit('icons is the held-out domain: never trained on')
         index, pix = load_domain(name)
         train += classes_of(index, pix, 'train')
+    if a.rotations == 4:
+        train = [np.ascontiguousarray(np.rot90(c, r, axes=(1, 2))) for c in train for r in range(4)]
     gi, gp = load_domain('glyphs')
     val = classes_of(gi, gp, 'validation')
     shots = [int(s) for s in a.shots.split(',')]
