@@ -102,14 +102,45 @@ def episode(classes, ways, shots, queries, rng, gen, style):
     return flat.view(ways, shots + queries, 1, 28, 28)
 
 
-def proto_loss(model, x, shots):
+def junk_images(n, gen):
+    """Images that are no character: constant (any grey), uniform noise, salt noise, smooth blots."""
+    size, out = 28, []
+    for i in range(n):
+        kind = i % 4
+        if kind == 0:
+            img = torch.full((1, size, size), float(torch.rand(1, generator=gen)))
+            if i % 8 == 0:
+                img.fill_(float(torch.randint(0, 2, (1,), generator=gen)))
+        elif kind == 1:
+            img = torch.rand(1, size, size, generator=gen)
+        elif kind == 2:
+            img = (torch.rand(1, size, size, generator=gen) < 0.05 + 0.5 * float(torch.rand(1, generator=gen))).float()
+        else:
+            low = torch.rand(1, 1, 7, 7, generator=gen)
+            img = (F.interpolate(low, size=size, mode='bilinear', align_corners=False)[0] > 0.5).float()
+        out.append(img)
+    return torch.stack(out)
+
+
+def proto_loss(model, x, shots, junk=None):
     ways, per = x.shape[:2]
     z = model(x.view(-1, 1, 28, 28)).view(ways, per, -1)
     protos = z[:, :shots].mean(1)
     q = z[:, shots:].reshape(-1, z.shape[-1])
     logits = -torch.cdist(q, protos).pow(2)
     y = torch.arange(ways).repeat_interleave(per - shots)
-    return F.cross_entropy(logits, y), (logits.argmax(1) == y).float().mean().item()
+    loss = F.cross_entropy(logits, y)
+    if junk is not None:
+        # Outlier exposure for "none of these": the junk's nearest prototype must be at least twice as
+        # far as the furthest real query from its own. The junk runs through the stored batch-norm
+        # statistics (eval mode), as at the edge, so it never enters the running statistics.
+        model.eval()
+        zj = model(junk)
+        model.train()
+        own = (-logits.gather(1, y[:, None])).detach().max()
+        nearest = torch.cdist(zj, protos).pow(2).min(1).values
+        loss = loss + F.relu(2 * own - nearest).mean() / own.clamp_min(1e-6)
+    return loss, (logits.argmax(1) == y).float().mean().item()
 
 
 @torch.no_grad()
@@ -140,6 +171,7 @@ def main():
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--rotations', type=int, default=1, choices=(1, 4),
                     help='4: each train class also drawn turned 90/180/270 degrees, as three new classes (Snell et al. 2017)')
+    ap.add_argument('--junk', type=int, default=0, help='junk images per episode for outlier exposure (0: none)')
     ap.add_argument('--resume')
     ap.add_argument('--stop-after', type=int, help='stop after this iteration (a leg of a longer schedule; resume later)')
     a = ap.parse_args()
@@ -170,7 +202,8 @@ def main():
         rng, gen = random.Random(a.seed * 1_000_003 + it), torch.Generator().manual_seed(a.seed * 1_000_003 + it)
         k = shots[it % len(shots)]
         style = ('none', 'episode', 'image')[it % 3]
-        loss, acc = proto_loss(model, episode(train, a.ways, k, a.queries, rng, gen, style), k)
+        junk = junk_images(a.junk, gen) if a.junk else None
+        loss, acc = proto_loss(model, episode(train, a.ways, k, a.queries, rng, gen, style), k, junk)
         opt.zero_grad(); loss.backward(); opt.step(); sched.step()
         done = it + 1
         if done % a.val_every == 0 or done == a.iterations:

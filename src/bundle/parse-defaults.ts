@@ -27,6 +27,9 @@ export function parseDefaults(v: Json): AdaptationDefaults {
   if (o.optimizer !== undefined) out.optimizer = oneOf(o.optimizer, 'defaults.optimizer', [...INNER_OPTIMIZERS]);
   if (o.lateBlocks !== undefined) out.lateBlocks = int(o.lateBlocks, 'defaults.lateBlocks', 1, 64);
   if (o.guard !== undefined) out.guard = oneOf(o.guard, 'defaults.guard', ['split', 'off'] as const);
+  if (o.guardTolerance !== undefined) out.guardTolerance = int(o.guardTolerance, 'defaults.guardTolerance', 0, 1e6);
+  if (o.guardLossSlack !== undefined) out.guardLossSlack = num(o.guardLossSlack, 'defaults.guardLossSlack');
+  if (out.guardLossSlack !== undefined && !(out.guardLossSlack >= 0)) throw new BundleError('bad_header', 'defaults.guardLossSlack must be ≥ 0');
   if (out.scope === 'late' && out.lateBlocks === undefined) throw new BundleError('bad_header', "defaults: scope 'late' needs lateBlocks");
   if (o.temperature !== undefined) out.temperature = num(o.temperature, 'defaults.temperature');
   if (o.unknownDistance !== undefined) out.unknownDistance = num(o.unknownDistance, 'defaults.unknownDistance');

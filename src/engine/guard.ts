@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { featuresOf, stepFeatures } from './feature-steps';
 import { heldOutScore } from './held-out';
+import { plural } from '../util/plural';
 import type { AdaptGuard } from '../spec/model-spec';
 import type { FeatureScope } from './feature-scope';
 import type { GuardReport } from './guard-report';
@@ -11,7 +12,7 @@ import type { Prepared } from './prepared';
 export type { GuardReport } from './guard-report';
 export type { GuardSplit } from './held-out';
 
-/** How far (nats) the held-out loss may rise with the accuracy kept before the guard calls the steps harmful. */
+/** How far (nats) the held-out loss may rise before the guard calls the steps harmful, unless the bundle says (defaults.guardLossSlack). */
 export const GUARD_LOSS_SLACK = 1;
 
 export type GuardPlan = { kind: 'check'; split: GuardSplit } | { kind: 'decided'; report: GuardReport };
@@ -55,10 +56,19 @@ export function checkWithHeldOut(model: Model, scope: FeatureScope, z: tf.Tensor
     // Accuracy decides, with the loss as a brake: on a new domain the held-out loss often rises a little
     // even when the steps pay (right answers more confident, the few wrong ones more so), but steps
     // that blow the features up keep the accuracy of a few held-out examples while the loss explodes.
-    const why = after.accuracy < before.accuracy ? 'the steps lowered the held-out accuracy' : after.loss > before.loss + GUARD_LOSS_SLACK ? 'the steps raised the held-out loss by more than 1 nat' : undefined;
+    // The bundle's allowance: a drop of up to `tolerance` held-out examples (its noise) keeps the steps.
+    const tolerance = model.defaults.guardTolerance ?? 0;
+    const slack = model.defaults.guardLossSlack ?? GUARD_LOSS_SLACK;
+    const lost = Math.round((before.accuracy - after.accuracy) * split.check.length);
+    const why =
+      lost > tolerance
+        ? `the steps lowered the held-out accuracy${tolerance ? ` by ${plural(lost, 'example')} (allowed ${tolerance})` : ''}`
+        : after.loss > before.loss + slack
+          ? `the steps raised the held-out loss by more than ${plural(slack, 'nat')}`
+          : undefined;
     return {
       verdict: why ? 'kept' : 'adapted',
-      reason: why ?? 'the steps kept the held-out accuracy (or raised it) and its loss',
+      reason: why ?? (lost > 0 ? `the steps cost ${plural(lost, 'held-out example')}, within the allowance of ${tolerance}, and kept the loss` : 'the steps kept the held-out accuracy (or raised it) and its loss'),
       heldOut: { before: before.loss, after: after.loss, accuracyBefore: before.accuracy, accuracyAfter: after.accuracy },
     };
   } finally {

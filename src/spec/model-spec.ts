@@ -117,6 +117,14 @@ export interface AdaptationDefaults {
   lateBlocks?: number;
   /** Feature scopes: whether a request checks that the steps help before keeping them; 'off' when absent. */
   guard?: AdaptGuard;
+  /**
+   * The guard's allowance, in held-out examples: the steps are kept unless they cost more than this
+   * many of them. The held-out half is a handful of examples (10 at 5-way 5-shot), so a one-example
+   * drop is within its noise. 0 when absent.
+   */
+  guardTolerance?: number;
+  /** The guard's brake: how far (nats) the held-out loss may rise before it keeps the model. 1 when absent. */
+  guardLossSlack?: number;
   limits: AdaptLimits;
   /** Label names of a learned (fixed-class) head, in output order. Absent for prototype heads. */
   labels?: (string | number)[];

@@ -137,4 +137,30 @@ describe('the guard (split-support validation)', () => {
     expect(off.stepsUsed).toBe(10);
     [m, m20, m30].forEach((x) => x.dispose());
   });
+
+  it("the bundle's allowance: a drop of up to guardTolerance held-out examples, and a loss rise up to guardLossSlack, keep the steps", async () => {
+    const s = imageSupport(17, 3, 4, 1.2);
+    const strict = late(20, { guard: 'split' });
+    const one = adapt(strict, s, { lr: 0.1 });
+    const h = one.guard!.heldOut!;
+    // 6 held-out examples (2 per class): these steps cost exactly one of them.
+    expect(Math.round((h.accuracyBefore - h.accuracyAfter) * 6)).toBe(1);
+    expect([one.guard!.verdict, one.stepsUsed]).toEqual(['kept', 0]);
+    const tolerant = late(20, { guard: 'split', guardTolerance: 1, guardLossSlack: 1e6 });
+    const kept = adapt(tolerant, s, { lr: 0.1 });
+    expect([kept.guard!.verdict, kept.stepsUsed]).toEqual(['adapted', 10]);
+    expect(kept.guard!.reason).toMatch(/cost 1 held-out example, within the allowance of 1/);
+    expect(kept.guard!.heldOut).toEqual(h);
+    // The same steps with no guard give the same head: the guard only decides.
+    const off = adapt(late(20, { guard: 'off' }), s, { lr: 0.1 });
+    expect(Object.keys(kept.head.params)).toContain('body/conv2/kernel');
+    expect(Buffer.from(await encodeHead(off.head)).equals(Buffer.from(await encodeHead(kept.head)))).toBe(true);
+    // The loss brake: steps that keep the accuracy but raise the loss by > 1 nat pass a slack of 10⁶.
+    const noisy = imageSupport(15, 3, 4, 1.5);
+    const braked = adapt(late(20, { guard: 'split' }), noisy, { lr: 1 });
+    expect(braked.guard!.reason).toMatch(/loss by more than 1 nat/);
+    const loose = adapt(late(20, { guard: 'split', guardLossSlack: 1e6 }), noisy, { lr: 1 });
+    expect(loose.guard!.verdict).toBe('adapted');
+    [strict, tolerant].forEach((x) => x.dispose());
+  });
 });
