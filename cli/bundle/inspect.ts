@@ -15,8 +15,9 @@ export const spec: Usage = {
 export const usage = usageLine(spec);
 
 function unknownText(d: AdaptationDefaults): string {
-  if (d.unknownDistances?.length) return ` · unknown beyond distance ${d.unknownDistances.map((e) => `${e.distance.toPrecision(4)} (${e.shots}-shot)`).join(', ')}`;
-  return d.unknownDistance !== undefined ? ` · unknown beyond distance ${d.unknownDistance.toPrecision(4)}` : '';
+  const flat = d.minContrast !== undefined ? ` · unknown below contrast ${d.minContrast}` : '';
+  if (d.unknownDistances?.length) return ` · unknown beyond distance ${d.unknownDistances.map((e) => `${e.distance.toPrecision(4)} (${e.shots}-shot)`).join(', ')}${flat}`;
+  return (d.unknownDistance !== undefined ? ` · unknown beyond distance ${d.unknownDistance.toPrecision(4)}` : '') + flat;
 }
 
 /** `inspect FILE [--json]`: header, spec, tensor table and sizes, read without decoding tensors. */

@@ -172,6 +172,7 @@ def main():
     ap.add_argument('--rotations', type=int, default=1, choices=(1, 4),
                     help='4: each train class also drawn turned 90/180/270 degrees, as three new classes (Snell et al. 2017)')
     ap.add_argument('--junk', type=int, default=0, help='junk images per episode for outlier exposure (0: none)')
+    ap.add_argument('--init', help='start from this state dict (a body .pth) with a fresh optimizer and schedule')
     ap.add_argument('--resume')
     ap.add_argument('--stop-after', type=int, help='stop after this iteration (a leg of a longer schedule; resume later)')
     a = ap.parse_args()
@@ -192,6 +193,8 @@ def main():
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda it: 0.5 * (1 + math.cos(math.pi * min(it, a.iterations) / a.iterations)))
     start, best, log = 0, -1.0, []
+    if a.init:
+        model.load_state_dict(torch.load(a.init))
     if a.resume:
         ck = torch.load(a.resume)
         model.load_state_dict(ck['model']); opt.load_state_dict(ck['opt']); sched.load_state_dict(ck['sched'])

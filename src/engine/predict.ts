@@ -71,6 +71,20 @@ function nearestDistances(norms: ArrayLike<number>, logits: Float32Array, k: num
   });
 }
 
+/** Whether each of n rows of x spans less than `min` (max − min): the model's "shows nothing" rule. */
+function lowContrast(x: Float32Array, n: number, min: number): boolean[] {
+  const d = x.length / n;
+  return Array.from({ length: n }, (_, i) => {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let j = i * d; j < (i + 1) * d; j++) {
+      lo = Math.min(lo, x[j]!);
+      hi = Math.max(hi, x[j]!);
+    }
+    return hi - lo < min;
+  });
+}
+
 /** The "none of these" distance for a head adapted on `shots` examples per class (model defaults). */
 export function unknownThreshold(d: AdaptationDefaults, shots: number | undefined): number | undefined {
   const table = d.unknownDistances;
@@ -107,10 +121,11 @@ export function predict(model: Model, head: Head, inputs: number[][], opts: Pred
     if (k !== head.labels.length) throw new EngineError('head_mismatch', `the head outputs ${plural(k, 'score')} for ${plural(head.labels.length, 'label')}`);
     const preds = classify(values, n, k, head.labels, model.defaults.temperature ?? 1);
     if (distances) {
+      const flat = model.defaults.minContrast === undefined ? undefined : lowContrast(x, n, model.defaults.minContrast);
       preds.forEach((p, i) => {
         p.distance = distances[i]!;
-        if (threshold !== undefined) {
-          p.unknown = distances[i]! > threshold;
+        if (threshold !== undefined || flat) {
+          p.unknown = (threshold !== undefined && distances[i]! > threshold) || flat?.[i] === true;
           if (p.unknown) p.label = null;
         }
       });

@@ -141,6 +141,12 @@ export interface AdaptationDefaults {
    * takes the entry with the largest `shots` ≤ K. Heads that do not record K use `unknownDistance`.
    */
   unknownDistances?: { shots: number; distance: number }[];
+  /**
+   * Prototype heads: an input whose values span less than this (max − min) is "none of these" whatever
+   * its distance — a blank or all-ink canvas shows no shape to classify, and a body can sit a blank
+   * closer to a sparse glyph's prototype than that glyph's own drawings. Absent: no such rule.
+   */
+  minContrast?: number;
 }
 
 export interface Provenance {

@@ -52,6 +52,7 @@ describe('decodeBundle', () => {
     await refusal(decodeBundle(await edited((h) => (h.defaults.limits.minLr = 0))), 'bad_header');
     expect(await refusal(decodeBundle(await edited((h) => (h.defaults.guardTolerance = 0.5))), 'bad_header')).toMatch(/guardTolerance/);
     expect(await refusal(decodeBundle(await edited((h) => (h.defaults.guardLossSlack = -1))), 'bad_header')).toMatch(/guardLossSlack must be ≥ 0/);
+    expect(await refusal(decodeBundle(await edited((h) => (h.defaults.minContrast = 0))), 'bad_header')).toMatch(/minContrast must be > 0/);
     await refusal(decodeBundle(await edited((h) => (h.provenance.metrics = { acc: 'high' }))), 'bad_header');
     await refusal(decodeBundle(await edited((h) => (h.spec.inputShape = [16.5]))), 'bad_header');
   });

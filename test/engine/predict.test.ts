@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { adapt, createModel, EngineError, predict } from '../../src/engine/index';
 import { useWasm } from './backends';
 import { classSupport, embeddingModel, sinusoidModel, sinusoidSupport } from './model-fixtures';
-import type { Model } from '../../src/engine/index';
+import type { ClassPrediction, Model } from '../../src/engine/index';
 import type { Head } from '../../src/head/head';
 
 describe('predict', () => {
@@ -50,6 +50,20 @@ describe('predict', () => {
     expect(() => predict(model, head, [[1, 2]])).toThrow(expect.objectContaining({ code: 'input_length' }));
     expect(() => predict(model, head, [Array(16).fill(NaN)])).toThrow(EngineError);
     expect(predict(model, head, [])).toEqual([]);
+  });
+
+  it('minContrast: an input spanning less than it is "none of these" whatever its distance, even past a per-call threshold', () => {
+    const strict = createModel(embeddingModel(1, 16, { more: { minContrast: 0.1 } }));
+    const h = adapt(strict, s, { steps: 5 }).head;
+    // A flat input sitting right on a prototype, a nearly flat one, and a real one.
+    const flat = Array(16).fill(0.25);
+    const faint = flat.map((v, i) => (i === 3 ? v + 0.05 : v));
+    const preds = predict(strict, h, [flat, faint, s.inputs[0]!], { unknownDistance: Infinity }) as ClassPrediction[];
+    expect(preds.map((p) => [p.label, p.unknown])).toEqual([[null, true], [null, true], [s.labels[0], false]]);
+    expect(preds[0]!.distance).toBeGreaterThanOrEqual(0);
+    // The model without the rule labels the same flat input.
+    expect((predict(model, head, [flat]) as ClassPrediction[])[0]!.label).not.toBeNull();
+    strict.dispose();
   });
 
   it('leaves no tensor behind', () => {
