@@ -23,10 +23,35 @@ const USAGE: Usage = {
     episodes: { type: 'string', arg: 'N', help: 'validation episodes (≥ 10)', default: '200' },
     ways: { type: 'string', arg: 'N', help: 'classes per episode', default: '5' },
     shots: { type: 'string', arg: 'K[,K…]', help: 'support images per class; a list splits the episodes between them, so the threshold holds for every one', default: '1,2,5' },
-    reject: { type: 'string', arg: 'P', help: 'fraction of real queries the threshold may reject at each shot count (0–0.5)', default: '0.01' },
+    reject: { type: 'string', arg: 'P|K:P,…', help: 'fraction of real queries the threshold may reject at each shot count (0–0.5), or one per shot count (1:0.004,5:0.002)', default: '0.01' },
     seed: { type: 'string', arg: 'S', help: 'seed of the validation episodes', default: '1' },
   },
 };
+
+const pct = (r: number): string => `${+(100 * r).toPrecision(3)}%`;
+
+/** One rate as a number (as before); per-shot rates as {K: P}. */
+const rejectJson = (m: Map<number, number>): number | Record<string, number> => (new Set(m.values()).size === 1 ? m.values().next().value! : Object.fromEntries(m));
+
+/** `--reject P` (every shot count) or `K:P,…` (one per shot count, each of --shots listed). */
+function rejectRates(text: string, shots: number[]): Map<number, number> {
+  const rate = (s: string): number => {
+    const r = numFlag({ reject: s }, 'reject', true)!;
+    if (r >= 0.5) throw new UsageError('--reject must be below 0.5');
+    return r;
+  };
+  if (!text.includes(':')) return new Map(shots.map((k) => [k, rate(text)]));
+  const out = new Map<number, number>();
+  for (const part of text.split(',')) {
+    const [k, r] = part.split(':');
+    const shot = Number(k);
+    if (!Number.isInteger(shot) || shot < 1 || r === undefined) throw new UsageError(`--reject: '${part}' is not K:P (a shot count and a fraction)`);
+    out.set(shot, rate(r));
+  }
+  const missing = shots.filter((k) => !out.has(k));
+  if (missing.length) throw new UsageError(`--reject has no rate for ${missing.map((k) => `${k}-shot`).join(', ')} (--shots ${shots.join(',')})`);
+  return out;
+}
 
 /**
  * Fits a glyph bundle's scores on validation episodes (scripts never seen in training or test):
@@ -38,8 +63,7 @@ async function run(argv: string[]): Promise<number> {
   const episodes = intFlag(values, 'episodes', 10) ?? 200;
   const ways = intFlag(values, 'ways', 2) ?? 5;
   const shots = typeof values.shots === 'string' ? values.shots.split(',').map((k) => intFlag({ shots: k }, 'shots', 1)!) : [1, 2, 5];
-  const reject = numFlag(values, 'reject', true) ?? 0.01;
-  if (reject >= 0.5) throw new UsageError('--reject must be below 0.5');
+  const reject = rejectRates(typeof values.reject === 'string' ? values.reject : '0.01', shots);
   const seed = intFlag(values, 'seed', 0) ?? 1;
   const bundle = values.bundle as string;
   const out = values.out as string;
@@ -70,15 +94,16 @@ async function run(argv: string[]): Promise<number> {
   const outcomes = byShots.flatMap((b) => b.outcomes);
   const temperature = fitTemperature(outcomes.flatMap((o) => o.logits), outcomes.flatMap((o) => o.labels));
   // One quantile per shot count: a pooled one rejects 1-shot users' real queries far more often.
-  const unknownDistances = byShots.map((b) => ({ shots: b.shots, distance: quantile(b.outcomes.flatMap((o) => o.distances), 1 - reject) }));
+  const unknownDistances = byShots.map((b) => ({ shots: b.shots, distance: quantile(b.outcomes.flatMap((o) => o.distances), 1 - reject.get(b.shots)!) }));
   // Heads that do not record their shot count get the loosest distance: never more rejections than fitted.
   const unknownDistance = Math.max(...unknownDistances.map((e) => e.distance));
   const { id: _id, storage: _s, ...keep } = data;
   const defaults = { ...rest, temperature, unknownDistance, unknownDistances };
-  const bytes = await encodeBundle({ ...keep, defaults, provenance: { ...data.provenance, calibration: { episodes, ways, shots, reject, seed, split: 'validation' } } });
+  const bytes = await encodeBundle({ ...keep, defaults, provenance: { ...data.provenance, calibration: { episodes, ways, shots, reject: rejectJson(reject), seed, split: 'validation' } } });
   await writeAtomic(out, bytes);
-  const list = unknownDistances.map((e) => `${e.shots}-shot ${e.distance.toPrecision(4)}`).join(', ');
-  process.stdout.write(`${out}: temperature ${temperature.toPrecision(4)}, unknown distance ${list} (each rejects ${(100 * reject).toFixed(1)}% of its validation queries)\n`);
+  const rates = [...new Set(reject.values())];
+  const list = unknownDistances.map((e) => `${e.shots}-shot ${e.distance.toPrecision(4)}${rates.length > 1 ? ` (${pct(reject.get(e.shots)!)})` : ''}`).join(', ');
+  process.stdout.write(`${out}: temperature ${temperature.toPrecision(4)}, unknown distance ${list} (${rates.length > 1 ? 'each rejects its rate' : `each rejects ${pct(rates[0]!)}`} of its validation queries)\n`);
   return 0;
 }
 

@@ -19,6 +19,6 @@ if [ "$STAGE" = all ]; then
   $T --iterations 8000 --val-every 1000 --resume .cache/v4/body.pth.ckpt
 fi
 $F bundle import-torch .cache/v4/body.pth --spec scripts/torch/glyphs-v4.spec.json --out .cache/v4/uncalibrated.fsb
-REJECT=${REJECT:-$(npx tsx scripts/calibration-margin.ts .cache/v4/uncalibrated.fsb --episodes 60 --json docs/results/v4-calibration-margin.json | sed -n 's/^chosen --reject \([0-9.]*\).*/\1/p')}
+REJECT=${REJECT:-$(npx tsx scripts/calibration-margin.ts .cache/v4/uncalibrated.fsb --rule mean --episodes 60 --json docs/results/v4-calibration-margin.json | sed -n 's/^chosen --reject \([0-9.:,]*\).*/\1/p')}
 $F calibrate --bundle .cache/v4/uncalibrated.fsb --shots 1,2,3,5,10 --episodes 500 --reject "$REJECT" --out bundles/glyphs.fsb
 $F bundle quantize bundles/glyphs.fsb --dtype int8 --out bundles/glyphs-int8.fsb

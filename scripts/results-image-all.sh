@@ -13,8 +13,8 @@ P=${3:-}
 R="npx tsx scripts/results-v2.ts"
 S="npx tsx scripts/adapt-sweep.ts"
 E=${EPISODES:-600}
-K1='{"scope":"late","lateBlocks":1,"steps":10,"lr":0.002,"optimizer":"adam"'
-C="[{\"name\":\"$V default (late, guard split)\"},$K1,\"name\":\"late, no guard\",\"guard\":\"off\"},{\"name\":\"v2 (film)\",\"scope\":\"film\",\"steps\":10,\"lr\":2,\"optimizer\":\"sgd\",\"guard\":\"off\"}]"
+# "no guard" is the bundle's own steps (its lr, optimizer, blocks) with the guard off.
+C="[{\"name\":\"$V default (late, guard split)\"},{\"name\":\"late, no guard\",\"guard\":\"off\"},{\"name\":\"v2 (film)\",\"scope\":\"film\",\"steps\":10,\"lr\":2,\"optimizer\":\"sgd\",\"guard\":\"off\"}]"
 (
   for style in clean episode image; do
     $R "$B" --episodes "$E" --only $style --ways 5 --shots 5 --json docs/results/$V-$style-5w5s.json

@@ -122,7 +122,7 @@ def junk_images(n, gen):
     return torch.stack(out)
 
 
-def proto_loss(model, x, shots, junk=None):
+def proto_loss(model, x, shots, junk=None, junk_margin=2.0, junk_weight=1.0):
     ways, per = x.shape[:2]
     z = model(x.view(-1, 1, 28, 28)).view(ways, per, -1)
     protos = z[:, :shots].mean(1)
@@ -131,15 +131,15 @@ def proto_loss(model, x, shots, junk=None):
     y = torch.arange(ways).repeat_interleave(per - shots)
     loss = F.cross_entropy(logits, y)
     if junk is not None:
-        # Outlier exposure for "none of these": the junk's nearest prototype must be at least twice as
-        # far as the furthest real query from its own. The junk runs through the stored batch-norm
+        # Outlier exposure for "none of these": the junk's nearest prototype must be at least junk_margin
+        # times as far (squared) as the furthest real query from its own. The junk runs through the stored batch-norm
         # statistics (eval mode), as at the edge, so it never enters the running statistics.
         model.eval()
         zj = model(junk)
         model.train()
         own = (-logits.gather(1, y[:, None])).detach().max()
         nearest = torch.cdist(zj, protos).pow(2).min(1).values
-        loss = loss + F.relu(2 * own - nearest).mean() / own.clamp_min(1e-6)
+        loss = loss + junk_weight * F.relu(junk_margin * own - nearest).mean() / own.clamp_min(1e-6)
     return loss, (logits.argmax(1) == y).float().mean().item()
 
 
@@ -172,6 +172,8 @@ def main():
     ap.add_argument('--rotations', type=int, default=1, choices=(1, 4),
                     help='4: each train class also drawn turned 90/180/270 degrees, as three new classes (Snell et al. 2017)')
     ap.add_argument('--junk', type=int, default=0, help='junk images per episode for outlier exposure (0: none)')
+    ap.add_argument('--junk-margin', type=float, default=2.0)
+    ap.add_argument('--junk-weight', type=float, default=1.0)
     ap.add_argument('--init', help='start from this state dict (a body .pth) with a fresh optimizer and schedule')
     ap.add_argument('--resume')
     ap.add_argument('--stop-after', type=int, help='stop after this iteration (a leg of a longer schedule; resume later)')
@@ -206,7 +208,7 @@ def main():
         k = shots[it % len(shots)]
         style = ('none', 'episode', 'image')[it % 3]
         junk = junk_images(a.junk, gen) if a.junk else None
-        loss, acc = proto_loss(model, episode(train, a.ways, k, a.queries, rng, gen, style), k, junk)
+        loss, acc = proto_loss(model, episode(train, a.ways, k, a.queries, rng, gen, style), k, junk, a.junk_margin, a.junk_weight)
         opt.zero_grad(); loss.backward(); opt.step(); sched.step()
         done = it + 1
         if done % a.val_every == 0 or done == a.iterations:
