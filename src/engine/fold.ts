@@ -57,23 +57,31 @@ export function foldedPairs(layers: readonly Layer[]): FoldedPair[] {
  * out for the very tensors it was made from: a forward whose params override any of them (a head
  * carrying adapted conv or batch-norm weights) folds those values itself.
  */
-export interface FoldCache {
-  /** The stored fold of `pair` if `get` resolves all of its sources to the stored tensors, else undefined. */
+export interface FoldLookup {
+  /** The fold of `pair` if `get` resolves all of its sources to the tensors it was made from, else undefined. */
   lookup(pair: FoldedPair, part: Part, get: ParamLookup): Folded | undefined;
+}
+
+export interface FoldCache extends FoldLookup {
   /** Folded blocks held (two tensors each). */
   readonly size: number;
   dispose(): void;
 }
 
-/** Folds every conv2d/dense + batch norm pair of the spec from `params` (the model's stored tensors). */
-export function createFoldCache(spec: ModelSpec, params: ParamMap): FoldCache {
+/**
+ * Folds every conv2d/dense + batch norm pair of the spec from `params` (the model's stored tensors).
+ * With `over` (a head's uploaded params), only the pairs with a source in `over` are folded, each from
+ * `over`'s tensors where it has them and `params` elsewhere: the folds a head adds to the model's.
+ */
+export function createFoldCache(spec: ModelSpec, params: ParamMap, over?: ParamMap): FoldCache {
   const entries = new Map<string, { sources: tf.Tensor[]; folded: Folded }>();
-  const stored: ParamLookup = (n) => params[n]!;
+  const resolve: ParamLookup = (n) => over?.[n] ?? params[n]!;
   try {
     for (const part of ['body', 'head'] as const) {
       for (const pair of foldedPairs(spec[part])) {
-        const sources = sourceNames(pair, part).map(stored);
-        entries.set(`${part}/${pair.linear.name}`, { sources, folded: tf.tidy(() => foldBatchNorm(pair, part, stored)) });
+        const names = sourceNames(pair, part);
+        if (over && !names.some((n) => n in over)) continue;
+        entries.set(`${part}/${pair.linear.name}`, { sources: names.map(resolve), folded: tf.tidy(() => foldBatchNorm(pair, part, resolve)) });
       }
     }
   } catch (e) {
@@ -95,4 +103,9 @@ export function createFoldCache(spec: ModelSpec, params: ParamMap): FoldCache {
       entries.clear();
     },
   };
+}
+
+/** Asks each lookup in turn (a head's own folds, then the model's): the first fold made from `get`'s very tensors. */
+export function chainFolds(...lookups: FoldLookup[]): FoldLookup {
+  return { lookup: (pair, part, get) => lookups.reduce<Folded | undefined>((found, l) => found ?? l.lookup(pair, part, get), undefined) };
 }
