@@ -75,6 +75,38 @@ export async function timeCalls(fn: () => unknown, opts: TimeOptions): Promise<S
   return summarize(out, batch);
 }
 
+/**
+ * ms per call of `a` and of `b` (sync or async), side by side: warm-up of both, one batch size for
+ * both (the slower one's, so each sample is the same number of calls), then samples alternating
+ * which goes first, so a change of load hits both alike.
+ */
+export async function timePair(a: () => unknown, b: () => unknown, opts: TimeOptions): Promise<[Stats, Stats]> {
+  const firstA = a();
+  const isAsync = firstA instanceof Promise;
+  if (isAsync) await firstA;
+  await repeat(b, 1, isAsync);
+  await repeat(a, opts.warmup, isAsync);
+  await repeat(b, opts.warmup, isAsync);
+  const n = Math.min(await calibrate(a, opts.minSampleMs, isAsync), await calibrate(b, opts.minSampleMs, isAsync));
+  const xs: number[] = [];
+  const ys: number[] = [];
+  const time = async (fn: () => unknown): Promise<number> => {
+    const t0 = performance.now();
+    await repeat(fn, n, isAsync);
+    return (performance.now() - t0) / n;
+  };
+  for (let s = 0; s < opts.samples; s++) {
+    if (s % 2 === 0) {
+      xs.push(await time(a));
+      ys.push(await time(b));
+    } else {
+      ys.push(await time(b));
+      xs.push(await time(a));
+    }
+  }
+  return [summarize(xs, n), summarize(ys, n)];
+}
+
 /** The smallest nonzero step of performance.now() (workerd locally: 1 ms; Node: sub-µs). */
 export function clockResolutionMs(): number {
   let best = Number.POSITIVE_INFINITY;
