@@ -2,7 +2,7 @@
 // (SHA-256 of the key), zod validation of a ~50 KB JSON body, adapt key (SHA-256 of the canonical
 // request), adapt, head encoding, KV (in memory here, so no I/O: the time is CPU), JSON response.
 import { DEFAULT_HEAD_CACHE } from '../../src/engine/head-cache';
-import { timeCalls, timeOptions, timePair } from './stats';
+import { pairOptions, timeCalls, timeOptions, timePair } from './stats';
 import type { SupportSet } from '../../src/engine/index';
 import type { Stats } from './stats';
 
@@ -96,6 +96,6 @@ export async function benchAppRequests(app: FetchApp, env: unknown, base: Suppor
     others.push(JSON.stringify({ headId: r.headId, inputs: queries }));
   }
   let k = 0;
-  const [cachedPaired, uncached] = await timePair(() => call(app, env, predictPath, predictBody), () => call(app, env, predictPath, others[k++ % others.length]!), timeOptions(opts.quick));
+  const [cachedPaired, uncached] = await timePair(() => call(app, env, predictPath, predictBody), () => call(app, env, predictPath, others[k++ % others.length]!), pairOptions(opts.quick));
   return { adapt_miss_ms: miss, adapt_hit_ms: hit, predict_ms: predict, predict_uncached_ms: uncached, predict_cached_paired_ms: cachedPaired, body_bytes: hitBody.length };
 }

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { adapt, createModel, predict } from '../../src/engine/index';
 import { DEFAULT_HEAD_CACHE } from '../../src/engine/head-cache';
 import { uniqueSupport } from './app-requests';
-import { timeOptions, timePair } from './stats';
+import { pairOptions, timePair } from './stats';
 import type { Head } from '../../src/head/head';
 import type { ModelData } from '../../src/spec/model-spec';
 import type { CaseBInputs } from './case-b';
@@ -35,12 +35,12 @@ export async function benchHeadCache(data: ModelData, inputs: CaseBInputs, opts:
   try {
     const q = inputs.queries;
     const head = adapt(plain, inputs.supports[0]!).head;
-    const [hit, none] = await timePair(() => predict(cached, head, q), () => predict(plain, head, q), timeOptions(opts.quick));
+    const [hit, none] = await timePair(() => predict(cached, head, q), () => predict(plain, head, q), pairOptions(opts.quick));
     // One more head than the cache holds, in turn: every call misses (LRU).
     const heads: Head[] = Array.from({ length: DEFAULT_HEAD_CACHE + 1 }, (_, i) => adapt(plain, uniqueSupport(inputs.supports[i % inputs.supports.length]!, 700_000 + i)).head);
     let i = 0;
     let j = 0;
-    const [miss, missNone] = await timePair(() => predict(cached, heads[i++ % heads.length]!, q), () => predict(plain, heads[j++ % heads.length]!, q), timeOptions(opts.quick));
+    const [miss, missNone] = await timePair(() => predict(cached, heads[i++ % heads.length]!, q), () => predict(plain, heads[j++ % heads.length]!, q), pairOptions(opts.quick));
     result = {
       cached_ms: hit,
       uncached_ms: none,

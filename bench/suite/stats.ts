@@ -37,6 +37,13 @@ export interface TimeOptions {
 export const timeOptions = (quick: boolean, slow = false): TimeOptions =>
   quick ? { warmup: slow ? 2 : 5, samples: 7, minSampleMs: 10 } : { warmup: slow ? 5 : 20, samples: 21, minSampleMs: 25 };
 
+/**
+ * Settings of a side-by-side pair (`timePair`) whose ratio is the figure read: more and longer samples
+ * than a single case even when quick (the pairs here are ms-scale calls: a few seconds in all), so
+ * workerd's 1 ms clock and a loaded machine move the ratio less.
+ */
+export const pairOptions = (quick: boolean): TimeOptions => (quick ? { warmup: 5, samples: 15, minSampleMs: 25 } : { warmup: 20, samples: 31, minSampleMs: 25 });
+
 /** Runs `fn` `n` times; awaits only when it is async (an await per call would tax µs-scale calls). */
 async function repeat(fn: () => unknown, n: number, isAsync: boolean): Promise<void> {
   if (isAsync) for (let i = 0; i < n; i++) await fn();
