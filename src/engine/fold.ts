@@ -51,17 +51,19 @@ export function foldedPairs(layers: readonly Layer[]): FoldedPair[] {
   return out;
 }
 
-/**
- * A model's folds of its stored weights, made once when the model is created (a request would
- * otherwise pay ~6 small kernels per block to fold again) and disposed with it. A fold is only handed
- * out for the very tensors it was made from: a forward whose params override any of them (a head
- * carrying adapted conv or batch-norm weights) folds those values itself.
- */
+/** Folds made ahead, found for a pair only when `get` resolves its sources to the tensors they were made from. */
 export interface FoldLookup {
   /** The fold of `pair` if `get` resolves all of its sources to the tensors it was made from, else undefined. */
   lookup(pair: FoldedPair, part: Part, get: ParamLookup): Folded | undefined;
 }
 
+/**
+ * A model's folds of its stored weights, made once when the model is created (a request would
+ * otherwise pay ~6 small kernels per block to fold again) and disposed with it; or a head's folds of
+ * the blocks it overrides, made once per head by the model's head cache (src/engine/head-cache.ts).
+ * A fold is only handed out for the very tensors it was made from: a forward whose params override
+ * any of them (a head carrying adapted conv or batch-norm weights) folds those values itself.
+ */
 export interface FoldCache extends FoldLookup {
   /** Folded blocks held (two tensors each). */
   readonly size: number;
@@ -81,7 +83,9 @@ export function createFoldCache(spec: ModelSpec, params: ParamMap, over?: ParamM
       for (const pair of foldedPairs(spec[part])) {
         const names = sourceNames(pair, part);
         if (over && !names.some((n) => n in over)) continue;
-        entries.set(`${part}/${pair.linear.name}`, { sources: names.map(resolve), folded: tf.tidy(() => foldBatchNorm(pair, part, resolve)) });
+        // Kept: a cache made inside a caller's tidy (a predict within one) must outlive that scope.
+        const folded = tf.tidy(() => foldBatchNorm(pair, part, resolve));
+        entries.set(`${part}/${pair.linear.name}`, { sources: names.map(resolve), folded: { kernel: tf.keep(folded.kernel), bias: tf.keep(folded.bias) } });
       }
     }
   } catch (e) {

@@ -161,6 +161,20 @@ describe("a model's head cache", () => {
     expect(live()).toEqual(start);
   });
 
+  it("an entry made by a predict inside a caller's tidy outlives that tidy", () => {
+    const m = createModel(lateData(50));
+    const head = lateHead(m, 51);
+    const q = imageSupport(52, 3, 1).inputs;
+    const before = live();
+    let inside: unknown;
+    tf.tidy(() => void (inside = predict(m, head, q)));
+    expect(m.heads.size).toBe(1);
+    expect(live()[0] - before[0]).toBe(m.heads.tensors);
+    // A hit on the entry the tidy made: its tensors were not disposed with the tidy's scope.
+    expect(predict(m, copyOf(head), q)).toEqual(inside);
+    m.dispose();
+  });
+
   it('with capacity 0 nothing is kept, and predictions are the same', () => {
     const cached = createModel(lateData(47));
     const none = createModel(lateData(47), { headCache: 0 });
