@@ -2,6 +2,7 @@
 // top-level sizes, and each target with its measured value. Pure (no I/O), so it is unit-tested.
 import { percentile } from '../suite/stats';
 import type { FoldResult } from '../suite/fold';
+import type { HeadCacheResult } from '../suite/head-cache';
 import type { RuntimeResult } from '../suite/in-runtime';
 
 /** First two requests to an isolate started ahead of them (bench/node/workerd-runs.ts). */
@@ -44,6 +45,12 @@ export interface RuntimeSummary {
   sine: { adapt_ms: number; kernels_per_step: number };
   /** The glyphs model's frozen forward with batch norms folded vs layer by layer, same run (p50 ms; speedup = layer by layer ÷ folded). */
   fold: Record<'embed' | 'predict' | 'adapt' | 'adapt_steps0', { folded_ms: number; layer_by_layer_ms: number; speedup: number }> | null;
+  /**
+   * predict() of the glyphs model with its head cache vs without (the head uploaded and folded every
+   * call), same run: the same head every call (`hit`), and a new head every call (`miss`: through the
+   * cache, which then only adds its bookkeeping). speedup = without ÷ with.
+   */
+  head_cache: Record<'hit' | 'miss', { cached_ms: number; uncached_ms: number; speedup: number }> | null;
   cold: {
     runs: number;
     module_eval_ms: number | null;
@@ -93,6 +100,11 @@ export function medianOf(runs: readonly Record<string, unknown>[], key: string):
 
 const ratio = (a: number, b: number | undefined): number | null => (b === undefined || b <= 0 ? null : a / b);
 
+function headCacheSummary(h: HeadCacheResult): NonNullable<RuntimeSummary['head_cache']> {
+  const one = (a: HeadCacheResult['cached_ms'], b: HeadCacheResult['cached_ms']) => ({ cached_ms: a.p50, uncached_ms: b.p50, speedup: b.p50 / a.p50 });
+  return { hit: one(h.cached_ms, h.uncached_ms), miss: one(h.miss_ms, h.miss_uncached_ms) };
+}
+
 function foldSummary(f: FoldResult): NonNullable<RuntimeSummary['fold']> {
   const one = (k: keyof FoldResult['folded']) => ({ folded_ms: f.folded[k].p50, layer_by_layer_ms: f.layer_by_layer[k].p50, speedup: f.layer_by_layer[k].p50 / f.folded[k].p50 });
   return { embed: one('embed_ms'), predict: one('predict_ms'), adapt: one('adapt_ms'), adapt_steps0: one('adapt_steps0_ms') };
@@ -140,6 +152,8 @@ export function summarizeRuntime(r: RuntimeResult, cold: ColdRuns, started?: Sta
       late_block_autodiff_over_fused: r.late_block?.ratio_tfjs_over_fused ?? null,
       request_adapt_hit_ms: r.app.adapt_hit_ms.p50,
       request_predict_ms: r.app.predict_ms.p50,
+      request_predict_cached_paired_ms: r.app.predict_cached_paired_ms.p50,
+      request_predict_uncached_ms: r.app.predict_uncached_ms.p50,
       request_append_example_ms: r.examples_append?.append_ms.p50 ?? null,
       request_append_full_adapt_ms: r.examples_append?.adapt_ms.p50 ?? null,
     },
@@ -148,6 +162,7 @@ export function summarizeRuntime(r: RuntimeResult, cold: ColdRuns, started?: Sta
       : null,
     sine: { adapt_ms: r.case_c.adapt_ms.p50, kernels_per_step: r.case_c.kernels_per_step },
     fold: r.fold ? foldSummary(r.fold) : null,
+    head_cache: r.head_cache ? headCacheSummary(r.head_cache) : null,
     cold: { runs: cold.app.length, module_eval_ms: moduleEval, first_request_ms: firstRequest, parts: Object.fromEntries(partKeys.map((k) => [k, medianOf(cold.parts, k)!])), prewarmed },
     wasm_heap_growth_bytes: Math.max(r.heap.case_a.growth_bytes, r.heap.glyphs.growth_bytes),
   };

@@ -1,7 +1,8 @@
 // Whole API requests through the production Hono app (`createApp`), in-process: routing, auth
 // (SHA-256 of the key), zod validation of a ~50 KB JSON body, adapt key (SHA-256 of the canonical
 // request), adapt, head encoding, KV (in memory here, so no I/O: the time is CPU), JSON response.
-import { timeCalls, timeOptions } from './stats';
+import { DEFAULT_HEAD_CACHE } from '../../src/engine/head-cache';
+import { pairOptions, timeCalls, timeOptions, timePair } from './stats';
 import type { SupportSet } from '../../src/engine/index';
 import type { Stats } from './stats';
 
@@ -15,8 +16,15 @@ export interface AppRequestsResult {
   adapt_miss_ms: Stats;
   /** The same adapt again (cache hit: nothing adapted, nothing written but the user pointer). */
   adapt_hit_ms: Stats;
-  /** POST /v1/models/glyphs/predict by headId, 5 inputs. */
+  /** POST /v1/models/glyphs/predict by headId, 5 inputs (the same head every call: held in the model's head cache). */
   predict_ms: Stats;
+  /**
+   * The same predict request with a head that is not in the model's head cache (one more head than
+   * it holds, in turn), timed alternately with the next one: what every predict request cost before the cache.
+   */
+  predict_uncached_ms: Stats;
+  /** The cached predict request in that alternation (`predict_ms` is timed alone). */
+  predict_cached_paired_ms: Stats;
   body_bytes: number;
 }
 
@@ -78,7 +86,16 @@ export async function benchAppRequests(app: FetchApp, env: unknown, base: Suppor
     const r = await call(app, env, adaptPath, hitBody);
     if (r.cache !== 'hit') throw new Error(`expected a cache hit, got ${String(r.cache)}`);
   }, t);
+  const predictPath = `/v1/models/${model}/predict`;
   const predictBody = JSON.stringify({ headId: first.headId, inputs: queries });
-  const predict = await timeCalls(() => call(app, env, `/v1/models/${model}/predict`, predictBody), timeOptions(opts.quick));
-  return { adapt_miss_ms: miss, adapt_hit_ms: hit, predict_ms: predict, body_bytes: hitBody.length };
+  const predict = await timeCalls(() => call(app, env, predictPath, predictBody), timeOptions(opts.quick));
+  // Heads of their own (support sets no other case posts), more than the head cache holds.
+  const others: string[] = [];
+  for (let i = 0; i <= DEFAULT_HEAD_CACHE; i++) {
+    const r = await call(app, env, adaptPath, JSON.stringify({ user: 'bench-predict', support: uniqueSupport(base, 900_000 + i) }));
+    others.push(JSON.stringify({ headId: r.headId, inputs: queries }));
+  }
+  let k = 0;
+  const [cachedPaired, uncached] = await timePair(() => call(app, env, predictPath, predictBody), () => call(app, env, predictPath, others[k++ % others.length]!), pairOptions(opts.quick));
+  return { adapt_miss_ms: miss, adapt_hit_ms: hit, predict_ms: predict, predict_uncached_ms: uncached, predict_cached_paired_ms: cachedPaired, body_bytes: hitBody.length };
 }

@@ -6,11 +6,11 @@
 // and with none (what the frozen forward alone saves).
 import * as tf from '@tensorflow/tfjs-core';
 import { adapt, createModel, predict } from '../../src/engine/index';
-import { summarize, timeOptions } from './stats';
+import { timeOptions, timePair } from './stats';
 import type { Model, SupportSet } from '../../src/engine/index';
 import type { ModelData } from '../../src/spec/model-spec';
 import type { CaseBInputs } from './case-b';
-import type { Stats, TimeOptions } from './stats';
+import type { Stats } from './stats';
 
 type Measures = { embed_ms: Stats; predict_ms: Stats; adapt_ms: Stats; adapt_steps0_ms: Stats };
 
@@ -24,43 +24,6 @@ export interface FoldResult {
   embed_max_abs: number;
   /** Predicted labels of the 5 queries that differ between the two (same head). */
   predict_label_changes: number;
-}
-
-/** ms per call of `a` and of `b`, each sample a batch of one then a batch of the other (order alternating). */
-async function timePair(a: () => unknown, b: () => unknown, opts: TimeOptions): Promise<[Stats, Stats]> {
-  for (let i = 0; i < opts.warmup + 1; i++) {
-    a();
-    b();
-  }
-  const batchOf = (fn: () => unknown): number => {
-    let n = 1;
-    for (;;) {
-      const t0 = performance.now();
-      for (let i = 0; i < n; i++) fn();
-      const dt = performance.now() - t0;
-      if (dt >= opts.minSampleMs) return n;
-      n = dt > 0 ? Math.ceil(n * Math.min(10, (1.2 * opts.minSampleMs) / dt)) : n * 10;
-    }
-  };
-  // One batch size for both, the slower one's: the same number of calls per sample.
-  const n = Math.min(batchOf(a), batchOf(b));
-  const xs: number[] = [];
-  const ys: number[] = [];
-  const time = (fn: () => unknown): number => {
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) fn();
-    return (performance.now() - t0) / n;
-  };
-  for (let s = 0; s < opts.samples; s++) {
-    if (s % 2 === 0) {
-      xs.push(time(a));
-      ys.push(time(b));
-    } else {
-      ys.push(time(b));
-      xs.push(time(a));
-    }
-  }
-  return [summarize(xs, n), summarize(ys, n)];
 }
 
 function embedOf(model: Model, x: number[][]): Float32Array {

@@ -13,6 +13,7 @@ import { benchCaseC } from './case-c';
 import { benchDecode } from './decode';
 import { benchExamplesAppend } from './examples-append';
 import { benchFold } from './fold';
+import { benchHeadCache } from './head-cache';
 import { heapGrowth } from './heap';
 import { benchRequestParts } from './request-parts';
 import { clockResolutionMs } from './stats';
@@ -26,6 +27,7 @@ import type { CaseCResult } from './case-c';
 import type { DecodeResult } from './decode';
 import type { ExamplesAppendResult } from './examples-append';
 import type { FoldResult } from './fold';
+import type { HeadCacheResult } from './head-cache';
 import type { HeapResult } from './heap';
 import type { RequestPartsResult } from './request-parts';
 import type { Stats } from './stats';
@@ -59,6 +61,8 @@ export interface RuntimeResult {
   case_b_previous?: CaseBResult;
   /** The default glyphs model's frozen forward folded vs layer by layer (bench/suite/fold.ts). */
   fold?: FoldResult;
+  /** predict() of the default glyphs model with and without its head cache (bench/suite/head-cache.ts). */
+  head_cache?: HeadCacheResult;
   case_c: CaseCResult;
   decode: DecodeResult;
   app: AppRequestsResult;
@@ -107,6 +111,8 @@ export async function runRuntimeSuite(env: RuntimeEnv, inputs: CaseBInputs, opts
     }
     log(`${env.runtime}: folded vs layer-by-layer frozen forward`);
     const fold = await benchFold(await decodeBundle(env.glyphs), inputs, { quick });
+    log(`${env.runtime}: predict with and without the head cache`);
+    const headCache = await benchHeadCache(await decodeBundle(env.glyphs), inputs, { quick });
     log(`${env.runtime}: case (c)`);
     const caseC = await benchCaseC(sine, { quick });
     log(`${env.runtime}: bundle decode`);
@@ -139,7 +145,7 @@ export async function runRuntimeSuite(env: RuntimeEnv, inputs: CaseBInputs, opts
     small.dispose();
     const support = inputs.supports[0]!;
     const heap = { case_a: heapA, glyphs: heapGrowth(() => void adapt(glyphs, support), quick ? 200 : 1000) };
-    return { runtime: env.runtime, backend: tf.getBackend(), clock_resolution_ms: clock, case_a: caseA, ...(probe ? { fused_probe: probe } : {}), ...(lateBlock ? { late_block: lateBlock } : {}), case_b: caseB, ...(caseBPrevious ? { case_b_previous: caseBPrevious } : {}), fold, case_c: caseC, decode, app, ...(appAutodiff ? { app_adapt_miss_autodiff_ms: appAutodiff } : {}), ...(examplesAppend ? { examples_append: examplesAppend } : {}), request_parts: requestParts, heap };
+    return { runtime: env.runtime, backend: tf.getBackend(), clock_resolution_ms: clock, case_a: caseA, ...(probe ? { fused_probe: probe } : {}), ...(lateBlock ? { late_block: lateBlock } : {}), case_b: caseB, ...(caseBPrevious ? { case_b_previous: caseBPrevious } : {}), fold, head_cache: headCache, case_c: caseC, decode, app, ...(appAutodiff ? { app_adapt_miss_autodiff_ms: appAutodiff } : {}), ...(examplesAppend ? { examples_append: examplesAppend } : {}), request_parts: requestParts, heap };
   } finally {
     glyphs.dispose();
     sine.dispose();

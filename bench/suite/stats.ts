@@ -37,6 +37,13 @@ export interface TimeOptions {
 export const timeOptions = (quick: boolean, slow = false): TimeOptions =>
   quick ? { warmup: slow ? 2 : 5, samples: 7, minSampleMs: 10 } : { warmup: slow ? 5 : 20, samples: 21, minSampleMs: 25 };
 
+/**
+ * Settings of a side-by-side pair (`timePair`) whose ratio is the figure read: more and longer samples
+ * than a single case even when quick (the pairs here are ms-scale calls: a few seconds in all), so
+ * workerd's 1 ms clock and a loaded machine move the ratio less.
+ */
+export const pairOptions = (quick: boolean): TimeOptions => (quick ? { warmup: 5, samples: 15, minSampleMs: 25 } : { warmup: 20, samples: 31, minSampleMs: 25 });
+
 /** Runs `fn` `n` times; awaits only when it is async (an await per call would tax µs-scale calls). */
 async function repeat(fn: () => unknown, n: number, isAsync: boolean): Promise<void> {
   if (isAsync) for (let i = 0; i < n; i++) await fn();
@@ -73,6 +80,38 @@ export async function timeCalls(fn: () => unknown, opts: TimeOptions): Promise<S
     out.push((performance.now() - t0) / batch);
   }
   return summarize(out, batch);
+}
+
+/**
+ * ms per call of `a` and of `b` (sync or async), side by side: warm-up of both, one batch size for
+ * both (the slower one's, so each sample is the same number of calls), then samples alternating
+ * which goes first, so a change of load hits both alike.
+ */
+export async function timePair(a: () => unknown, b: () => unknown, opts: TimeOptions): Promise<[Stats, Stats]> {
+  const firstA = a();
+  const isAsync = firstA instanceof Promise;
+  if (isAsync) await firstA;
+  await repeat(b, 1, isAsync);
+  await repeat(a, opts.warmup, isAsync);
+  await repeat(b, opts.warmup, isAsync);
+  const n = Math.min(await calibrate(a, opts.minSampleMs, isAsync), await calibrate(b, opts.minSampleMs, isAsync));
+  const xs: number[] = [];
+  const ys: number[] = [];
+  const time = async (fn: () => unknown): Promise<number> => {
+    const t0 = performance.now();
+    await repeat(fn, n, isAsync);
+    return (performance.now() - t0) / n;
+  };
+  for (let s = 0; s < opts.samples; s++) {
+    if (s % 2 === 0) {
+      xs.push(await time(a));
+      ys.push(await time(b));
+    } else {
+      ys.push(await time(b));
+      xs.push(await time(a));
+    }
+  }
+  return [summarize(xs, n), summarize(ys, n)];
 }
 
 /** The smallest nonzero step of performance.now() (workerd locally: 1 ms; Node: sub-µs). */

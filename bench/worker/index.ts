@@ -4,6 +4,7 @@
 //   POST /cold-parts  {support, queries}  → ColdParts (must be the isolate's first request)
 //   POST /examples-append {quick, support} → ExamplesAppendResult (needs the USER_EXAMPLES binding)
 //   POST /fold        {quick, inputs}     → FoldResult (folded vs layer-by-layer frozen forward)
+//   POST /head-cache  {quick, inputs}     → HeadCacheResult (predict with and without the model's head cache)
 import { initWasmBackend } from '../../wasm/backend';
 import { initWorkerdBackend, workerdSource } from '../../wasm/workerd';
 import { createWorkerdFusedKernel, installWorkerdFusedKernel } from '../../wasm/fused/workerd';
@@ -16,6 +17,7 @@ import { BENCH_API_KEYS } from '../suite/app-requests';
 import { coldParts } from '../suite/cold-parts';
 import { benchExamplesAppend } from '../suite/examples-append';
 import { benchFold } from '../suite/fold';
+import { benchHeadCache } from '../suite/head-cache';
 import { decodeBundle } from '../../src/bundle/index';
 import { runRuntimeSuite } from '../suite/in-runtime';
 import { MemoryKv } from '../suite/memory-kv';
@@ -61,6 +63,12 @@ async function fold(body: { quick: boolean; inputs: CaseBInputs }): Promise<unkn
   return benchFold(await decodeBundle(await bundleBytes('glyphs')), body.inputs, { quick: body.quick });
 }
 
+/** The head cache case alone (bench/head-cache.ts runs it without the rest of the suite). */
+async function headCache(body: { quick: boolean; inputs: CaseBInputs }): Promise<unknown> {
+  await initWorkerdBackend();
+  return benchHeadCache(await decodeBundle(await bundleBytes('glyphs')), body.inputs, { quick: body.quick });
+}
+
 async function cold(body: { support: SupportSet; queries: number[][] }): Promise<unknown> {
   return coldParts({
     initTfjs: () => initWasmBackend(workerdSource()),
@@ -78,6 +86,7 @@ export default {
       if (req.method === 'POST' && path === '/suite') return Response.json(await suite(await req.json(), env));
       if (req.method === 'POST' && path === '/examples-append') return Response.json(await examplesAppend(await req.json(), env));
       if (req.method === 'POST' && path === '/fold') return Response.json(await fold(await req.json()));
+      if (req.method === 'POST' && path === '/head-cache') return Response.json(await headCache(await req.json()));
       if (req.method === 'POST' && path === '/cold-parts') return Response.json(await cold(await req.json()));
       return new Response('not found', { status: 404 });
     } catch (e) {

@@ -51,29 +51,41 @@ export function foldedPairs(layers: readonly Layer[]): FoldedPair[] {
   return out;
 }
 
+/** Folds made ahead, found for a pair only when `get` resolves its sources to the tensors they were made from. */
+export interface FoldLookup {
+  /** The fold of `pair` if `get` resolves all of its sources to the tensors it was made from, else undefined. */
+  lookup(pair: FoldedPair, part: Part, get: ParamLookup): Folded | undefined;
+}
+
 /**
  * A model's folds of its stored weights, made once when the model is created (a request would
- * otherwise pay ~6 small kernels per block to fold again) and disposed with it. A fold is only handed
- * out for the very tensors it was made from: a forward whose params override any of them (a head
- * carrying adapted conv or batch-norm weights) folds those values itself.
+ * otherwise pay ~6 small kernels per block to fold again) and disposed with it; or a head's folds of
+ * the blocks it overrides, made once per head by the model's head cache (src/engine/head-cache.ts).
+ * A fold is only handed out for the very tensors it was made from: a forward whose params override
+ * any of them (a head carrying adapted conv or batch-norm weights) folds those values itself.
  */
-export interface FoldCache {
-  /** The stored fold of `pair` if `get` resolves all of its sources to the stored tensors, else undefined. */
-  lookup(pair: FoldedPair, part: Part, get: ParamLookup): Folded | undefined;
+export interface FoldCache extends FoldLookup {
   /** Folded blocks held (two tensors each). */
   readonly size: number;
   dispose(): void;
 }
 
-/** Folds every conv2d/dense + batch norm pair of the spec from `params` (the model's stored tensors). */
-export function createFoldCache(spec: ModelSpec, params: ParamMap): FoldCache {
+/**
+ * Folds every conv2d/dense + batch norm pair of the spec from `params` (the model's stored tensors).
+ * With `over` (a head's uploaded params), only the pairs with a source in `over` are folded, each from
+ * `over`'s tensors where it has them and `params` elsewhere: the folds a head adds to the model's.
+ */
+export function createFoldCache(spec: ModelSpec, params: ParamMap, over?: ParamMap): FoldCache {
   const entries = new Map<string, { sources: tf.Tensor[]; folded: Folded }>();
-  const stored: ParamLookup = (n) => params[n]!;
+  const resolve: ParamLookup = (n) => over?.[n] ?? params[n]!;
   try {
     for (const part of ['body', 'head'] as const) {
       for (const pair of foldedPairs(spec[part])) {
-        const sources = sourceNames(pair, part).map(stored);
-        entries.set(`${part}/${pair.linear.name}`, { sources, folded: tf.tidy(() => foldBatchNorm(pair, part, stored)) });
+        const names = sourceNames(pair, part);
+        if (over && !names.some((n) => n in over)) continue;
+        // Kept: a cache made inside a caller's tidy (a predict within one) must outlive that scope.
+        const folded = tf.tidy(() => foldBatchNorm(pair, part, resolve));
+        entries.set(`${part}/${pair.linear.name}`, { sources: names.map(resolve), folded: { kernel: tf.keep(folded.kernel), bias: tf.keep(folded.bias) } });
       }
     }
   } catch (e) {
@@ -95,4 +107,9 @@ export function createFoldCache(spec: ModelSpec, params: ParamMap): FoldCache {
       entries.clear();
     },
   };
+}
+
+/** Asks each lookup in turn (a head's own folds, then the model's): the first fold made from `get`'s very tensors. */
+export function chainFolds(...lookups: FoldLookup[]): FoldLookup {
+  return { lookup: (pair, part, get) => lookups.reduce<Folded | undefined>((found, l) => found ?? l.lookup(pair, part, get), undefined) };
 }

@@ -3,7 +3,7 @@ import { ModelError } from './errors';
 import { foldBatchNorm } from './fold';
 import { paramName } from './params';
 import type { Conv2dLayer, Layer } from '../spec/model-spec';
-import type { FoldCache, FoldedPair } from './fold';
+import type { FoldLookup, FoldedPair } from './fold';
 import type { Part } from './params';
 
 /** Looks up a param by full name; throws if absent. */
@@ -19,8 +19,8 @@ export interface ForwardOptions {
    * a forward that autodiff sees: see `foldBatchNorm`.
    */
   frozen?: boolean;
-  /** Folds of the stored weights to use when `frozen` (a model's `frozenForward` carries its own). */
-  folds?: FoldCache;
+  /** Folds made ahead to use when `frozen` (a model's `frozenForward` carries those of its stored weights). */
+  folds?: FoldLookup;
 }
 
 type ExplicitPad = [[number, number], [number, number], [number, number], [number, number]];
@@ -89,7 +89,7 @@ function fusedRunAt(layers: readonly Layer[], i: number, opts: ForwardOptions): 
 }
 
 /** One run as one kernel: tf.fused.conv2d / tf.fused.matMul with bias and activation (XNNPACK's fused ops on wasm). */
-function applyFusedRun(run: FusedRun, part: Part, get: ParamLookup, x: tf.Tensor, folds: FoldCache | undefined): tf.Tensor {
+function applyFusedRun(run: FusedRun, part: Part, get: ParamLookup, x: tf.Tensor, folds: FoldLookup | undefined): tf.Tensor {
   const pair = run.bn ? { linear: run.linear, bn: run.bn } : undefined;
   const { kernel, bias } = pair
     ? (folds?.lookup(pair, part, get) ?? foldBatchNorm(pair, part, get))

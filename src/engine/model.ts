@@ -2,9 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkModelData } from './check-model';
 import { ModelError } from './errors';
 import { createFoldCache } from './fold';
+import { createHeadCache, DEFAULT_HEAD_CACHE } from './head-cache';
 import { applyLayers } from './layers';
 import { sizeOf } from './params';
 import type { AdaptationDefaults, ModelData, ModelSpec } from '../spec/model-spec';
+import type { FoldCache } from './fold';
+import type { HeadCache } from './head-cache';
 import type { ForwardOptions } from './layers';
 import type { ParamMap } from './params';
 
@@ -31,7 +34,9 @@ export interface Model {
    * prefixes): fused layer runs with the model's batch norms folded once at creation, or `{}` (layer
    * by layer) for a model created with `fold: false`.
    */
-  frozenForward: ForwardOptions;
+  frozenForward: ForwardOptions & { folds?: FoldCache };
+  /** The heads predict used last, uploaded and folded (src/engine/head-cache.ts); disposed with the model. */
+  heads: HeadCache;
   /** Body forward with the stored params: x [n, inputSize] or [n, ...inputShape]. */
   embed(x: tf.Tensor, opts?: ForwardOptions): tf.Tensor;
   /** Head forward over embeddings; `params` override the stored ones by name. */
@@ -60,6 +65,11 @@ export interface CreateModelOptions {
    * (default true). false keeps `frozenForward` layer by layer: the bench measures both side by side.
    */
   fold?: boolean;
+  /**
+   * Heads kept uploaded (and folded) between predicts, least recently used dropped first (default
+   * 8); 0 uploads and folds a head on every predict, as before the cache (the bench times both).
+   */
+  headCache?: number;
 }
 
 /** Uploads a model's tensors (kept until `dispose()`) after checking its structure. */
@@ -87,7 +97,7 @@ export function createModel(data: ModelData, opts: CreateModelOptions = {}): Mod
   let embedShape: number[];
   let outputSize: number | undefined;
   let lastLayerInputSize: number;
-  let frozenForward: ForwardOptions = {};
+  let frozenForward: ForwardOptions & { folds?: FoldCache } = {};
   try {
     embedShape = tf.tidy(() => embed(tf.zeros([1, ...spec.inputShape])).shape.slice(1));
     lastLayerInputSize = tf.tidy(() => sizeOf(applyLayers(spec.head.slice(0, -1), 'head', lookup({}), embed(tf.zeros([1, ...spec.inputShape]))).shape.slice(1)));
@@ -102,6 +112,7 @@ export function createModel(data: ModelData, opts: CreateModelOptions = {}): Mod
     tf.dispose(Object.values(params));
     throw e instanceof ModelError ? e : new ModelError(`forward fails: ${e instanceof Error ? e.message : String(e)}`);
   }
+  const heads = createHeadCache(spec, params, frozenForward, opts.headCache ?? DEFAULT_HEAD_CACHE);
   return {
     id: data.id,
     name: data.name,
@@ -114,12 +125,14 @@ export function createModel(data: ModelData, opts: CreateModelOptions = {}): Mod
     outputSize,
     lastLayerInputSize,
     frozenForward,
+    heads,
     embed,
     forwardHead,
     lastLayerInput,
     forwardLast,
     forward,
     dispose: () => {
+      heads.dispose();
       frozenForward.folds?.dispose();
       tf.dispose(Object.values(params));
     },

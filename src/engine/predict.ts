@@ -5,7 +5,6 @@ import { checkInputs } from './validate';
 import type { Head } from '../head/head';
 import type { AdaptationDefaults } from '../spec/model-spec';
 import type { Model } from './model';
-import type { ParamMap } from './params';
 import { plural } from '../util/plural';
 
 /**
@@ -103,20 +102,23 @@ export function predict(model: Model, head: Head, inputs: number[][], opts: Pred
   if (n === 0) return [];
   const prototype = model.spec.task === 'classification' && model.defaults.headInit === 'prototype';
   const threshold = opts.unknownDistance ?? unknownThreshold(model.defaults, head.shots);
-  const { out, distances } = tf.tidy(() => {
-    const over: ParamMap = {};
-    for (const [name, t] of Object.entries(head.params)) over[name] = tf.tensor(t.data, t.shape, 'float32');
-    const xt = tf.tensor2d(x, [n, model.inputSize]);
-    if (!prototype) return { out: model.forward(over, xt, model.frozenForward), distances: undefined };
-    // One body pass: the last layer's input gives both the logits and the feature norms.
-    const g = model.lastLayerInput(over, xt, model.frozenForward);
-    const o = model.forwardLast(over, g, model.frozenForward);
-    const norms = tf.sum(tf.square(g), 1).dataSync();
-    return { out: o, distances: nearestDistances(norms, new Float32Array(o.dataSync()), o.shape[1]!) };
-  });
-  const k = out.shape[1]!;
-  const values = new Float32Array(out.dataSync());
-  out.dispose();
+  // The head's tensors (uploaded, its blocks folded) come from the model's head cache: a head the
+  // model predicted with lately is not uploaded or folded again. Each output is read back once.
+  const { k, values, distances } = model.heads.withHead(head, (h) =>
+    tf.tidy(() => {
+      const xt = tf.tensor2d(x, [n, model.inputSize]);
+      if (!prototype) {
+        const o = model.forward(h.params, xt, h.forward);
+        return { k: o.shape[1]!, values: o.dataSync() as Float32Array, distances: undefined };
+      }
+      // One body pass: the last layer's input gives both the logits and the feature norms.
+      const g = model.lastLayerInput(h.params, xt, h.forward);
+      const o = model.forwardLast(h.params, g, h.forward);
+      const norms = tf.sum(tf.square(g), 1).dataSync();
+      const logits = o.dataSync() as Float32Array;
+      return { k: o.shape[1]!, values: logits, distances: nearestDistances(norms, logits, o.shape[1]!) };
+    }),
+  );
   if (model.spec.task === 'classification') {
     if (k !== head.labels.length) throw new EngineError('head_mismatch', `the head outputs ${plural(k, 'score')} for ${plural(head.labels.length, 'label')}`);
     const preds = classify(values, n, k, head.labels, model.defaults.temperature ?? 1);

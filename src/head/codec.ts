@@ -51,6 +51,25 @@ export async function encodeHead(head: Head): Promise<Uint8Array> {
   return out;
 }
 
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/**
+ * `size` little-endian floats at `at`, as an array of their own. On a little-endian host (every
+ * runtime we run on) one copy of the bytes: a head is decoded on every predict request, and a
+ * `getFloat32` per value cost ~0.14 ms of the ~0.22 ms decode of the default model's head in Node.
+ */
+function readFloats(bytes: Uint8Array, view: DataView, at: number, size: number): Float32Array {
+  if (LITTLE_ENDIAN) return new Float32Array(bytes.slice(at, at + size * 4).buffer);
+  const data = new Float32Array(size);
+  for (let i = 0; i < size; i++) data[i] = view.getFloat32(at + i * 4, true);
+  return data;
+}
+
+function allFinite(data: Float32Array): boolean {
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return false;
+  return true;
+}
+
 /** Decodes a binary head; throws HeadError on any corruption and never returns a partial head. */
 export async function decodeHead(bytes: Uint8Array): Promise<Head> {
   if (!(bytes instanceof Uint8Array) || bytes.length < HEADER + DIGEST) throw new HeadError('truncated', `${bytes?.length ?? 0} bytes is too short for a head`);
@@ -79,9 +98,9 @@ export async function decodeHead(bytes: Uint8Array): Promise<Head> {
     if (typeof name !== 'string' || name in params) throw new HeadError('bad_meta', `bad or duplicate tensor name ${JSON.stringify(name)}`);
     const size = checkShape(entry.shape, 'bad_meta', name);
     if (at + size * 4 > body) throw new HeadError('bad_payload', `tensor ${name} runs past the payload`);
-    const data = new Float32Array(size);
-    for (let i = 0; i < size; i++, at += 4) data[i] = view.getFloat32(at, true);
-    if (!data.every(Number.isFinite)) throw new HeadError('bad_payload', `tensor ${name} has non-finite values`);
+    const data = readFloats(bytes, view, at, size);
+    at += size * 4;
+    if (!allFinite(data)) throw new HeadError('bad_payload', `tensor ${name} has non-finite values`);
     params[name] = { shape: [...(entry.shape as number[])], data };
   }
   if (at !== body) throw new HeadError('bad_payload', `${body - at} unexplained payload bytes`);

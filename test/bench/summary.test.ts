@@ -20,7 +20,7 @@ function runtime(naive: number, fast: number, fused: number): RuntimeResult {
     },
     case_c: { adapt_ms: s(5), steps: 10, kernels: 660, kernels_per_step: 65, loss: { before: 1, after: 0.1 } },
     decode: { bytes: 1, decode_ms: s(0.8), header_ms: s(0.5), sha256_ms: s(0.3) },
-    app: { adapt_miss_ms: s(9), adapt_hit_ms: s(2), predict_ms: s(2.5), body_bytes: 1 },
+    app: { adapt_miss_ms: s(9), adapt_hit_ms: s(2), predict_ms: s(2.5), predict_cached_paired_ms: s(2.4), predict_uncached_ms: s(3), body_bytes: 1 },
     app_adapt_miss_autodiff_ms: s(80),
     request_parts: { json_parse_ms: s(1), zod_validate_ms: s(1), head_id_ms: s(1), encode_head_ms: s(1), decode_head_ms: s(1) },
     heap: { case_a: heap(0), glyphs: heap(65536) },
@@ -77,6 +77,19 @@ describe('bench summary', () => {
     const machine = { cpus: 2, cpu_model: 'x', node: 'v20', load_average_start: [1, 1, 1], load_average_end: [1, 1, 1] };
     const table = renderTables({ schema: SUMMARY_SCHEMA, date: 'd', quick: true, machine, node: null, workerd: w, http: null, upload_bytes_gzip: null, wasm_heap_growth_bytes: null, targets: [] });
     expect(table).toContain('| (b) body forward (25 images), batch norms folded / layer by layer, same run | — | 5.00 / 12.0 ms (2.40×) | — |');
+  });
+
+  it('reports predict with and without the head cache side by side, engine call and request, as table rows', () => {
+    const head_cache = { cached_ms: s(2), uncached_ms: s(2.5), miss_ms: s(2.6), miss_uncached_ms: s(2.5), head_params: ['body/conv4/kernel'], identical: true };
+    const w = summarizeRuntime({ ...runtime(6, 0.5, 0.04), head_cache }, cold);
+    expect(w.head_cache!.hit).toEqual({ cached_ms: 2, uncached_ms: 2.5, speedup: 1.25 });
+    expect(w.head_cache!.miss.cached_ms).toBe(2.6);
+    expect(w.glyphs.request_predict_uncached_ms).toBe(3);
+    expect(summarizeRuntime(runtime(6, 0.5, 0.04), cold).head_cache).toBeNull();
+    const machine = { cpus: 2, cpu_model: 'x', node: 'v20', load_average_start: [1, 1, 1], load_average_end: [1, 1, 1] };
+    const table = renderTables({ schema: SUMMARY_SCHEMA, date: 'd', quick: true, machine, node: null, workerd: w, http: null, upload_bytes_gzip: null, wasm_heap_growth_bytes: null, targets: [] });
+    expect(table).toContain('| (b) predict() 5 inputs, head cached / uploaded and folded every call (no head cache), same run | — | 2.00 / 2.50 ms (1.25×) | — |');
+    expect(table).toContain('| (b) predict request, head in the head cache / not (one head more than it holds, in turn), same run | — | 2.40 / 3.00 ms (1.25×) | — |');
   });
 
   it('medianOf ignores runs without the field', () => {

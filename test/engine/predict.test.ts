@@ -66,9 +66,16 @@ describe('predict', () => {
     strict.dispose();
   });
 
-  it('leaves no tensor behind', () => {
+  it('leaves no tensor behind but the head it keeps in the model (a second predict with it adds none)', () => {
+    const m = createModel(embeddingModel(1, 16));
     const before = tf.memory().numTensors;
-    predict(model, head, s.inputs);
-    expect(tf.memory().numTensors).toBe(before);
+    predict(m, head, s.inputs);
+    expect(m.heads.size).toBe(1);
+    expect(tf.memory().numTensors).toBe(before + m.heads.tensors);
+    const kept = tf.memory().numTensors;
+    predict(m, { ...head }, s.inputs);
+    expect(tf.memory().numTensors).toBe(kept);
+    m.dispose();
+    expect(tf.memory().numTensors).toBe(before - Object.keys(embeddingModel(1, 16).tensors).length);
   });
 });

@@ -29,8 +29,13 @@ describe('the engine in workerd', () => {
     const back = await decodeHead(await encodeHead(fast.head));
     expect(predict(model, back, s.inputs)).toEqual(predict(model, fast.head, s.inputs));
     for (let i = 0; i < 100; i++) predict(model, adapt(model, s, { steps: 3 }).head, s.inputs.slice(0, 1));
-    expect(tf.memory().numTensors).toBe(before);
+    // The model's head cache keeps what predict uploaded, one entry per head: the decoded copy of
+    // fast's head is the same head (same content), and the 100 adaptations made one head 100 times.
+    expect(model.heads.size).toBe(2);
+    expect(tf.memory().numTensors).toBe(before + model.heads.tensors);
+    const params = Object.keys(model.params).length;
     model.dispose();
+    expect(tf.memory().numTensors).toBe(before - params);
   });
 
   it('runs the adapt-paths benchmark (numbers printed, never asserted; the paths must agree)', async () => {
