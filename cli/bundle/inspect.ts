@@ -14,6 +14,11 @@ export const spec: Usage = {
 };
 export const usage = usageLine(spec);
 
+function guardText(d: AdaptationDefaults): string {
+  const parts = [...(d.guardTolerance ? [`allows ${plural(d.guardTolerance, 'held-out example')}`] : []), ...(d.guardLossSlack !== undefined ? [`loss slack ${d.guardLossSlack}`] : [])];
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
 function unknownText(d: AdaptationDefaults): string {
   const flat = d.minContrast !== undefined ? ` · unknown below contrast ${d.minContrast}` : '';
   if (d.unknownDistances?.length) return ` · unknown beyond distance ${d.unknownDistances.map((e) => `${e.distance.toPrecision(4)} (${e.shots}-shot)`).join(', ')}${flat}`;
@@ -84,7 +89,7 @@ export function describe(info: BundleInfo): string {
     `task        ${h.spec.task}, input [${h.spec.inputShape.join(', ')}] → embedding [${s.embedding.join(', ')}] → ${s.outputs === 'ways' ? "one output per support-set class ('ways')" : plural(s.outputs, 'output')}`,
     `body        ${h.spec.body.map(layerText).join(' → ') || '(none)'}`,
     `head        ${h.spec.head.map(layerText).join(' → ')}`,
-    `adaptation  scope ${d.scope}${d.lateBlocks !== undefined ? ` (last ${d.lateBlocks === 1 ? "block" : `${d.lateBlocks} blocks`})` : ''} · ${d.steps} steps · lr ${d.lr} (${d.lrMode}${d.optimizer && d.optimizer !== 'sgd' ? `, ${d.optimizer}` : ''}) · head init ${d.headInit}${d.guard === 'split' ? ` · guard split${d.guardTolerance ? ` (allows ${plural(d.guardTolerance, 'held-out example')})` : ''}${d.guardLossSlack !== undefined ? ` (loss slack ${d.guardLossSlack})` : ''}` : ''}${d.temperature !== undefined ? ` · temperature ${d.temperature.toPrecision(4)}` : ''}${unknownText(d)}`,
+    `adaptation  scope ${d.scope}${d.lateBlocks !== undefined ? ` (last ${d.lateBlocks === 1 ? "block" : `${d.lateBlocks} blocks`})` : ''} · ${d.steps} steps · lr ${d.lr} (${d.lrMode}${d.optimizer && d.optimizer !== 'sgd' ? `, ${d.optimizer}` : ''}) · head init ${d.headInit}${d.guard === 'split' ? ` · guard split${guardText(d)}` : ''}${d.temperature !== undefined ? ` · temperature ${d.temperature.toPrecision(4)}` : ''}${unknownText(d)}`,
     `limits      steps ${d.limits.minSteps}..${d.limits.maxSteps} · lr ${d.limits.minLr}..${d.limits.maxLr} · ≤ ${d.limits.maxClasses} classes · ≤ ${d.limits.maxExamples} examples`,
     ...(d.labels ? [`labels      ${d.labels.join(', ')}`] : []),
     `provenance  ${Object.entries(p).filter(([k]) => k !== 'metrics').map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' · ')}`,
