@@ -211,7 +211,18 @@ export function deploySizes(root = ROOT): DeploySizes {
   return { plain: total(plain), minify: total(run(['--minify'])), bindings: [...plain.matchAll(/^(env\.\w+)/gm)].map((m) => m[1]!) };
 }
 
+const USAGE = 'usage: npx tsx scripts/docs-facts.ts [--check] [--browser] [--deploy]';
+
 async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const unknown = argv.find((a) => !['--check', '--browser', '--deploy'].includes(a));
+  if (unknown !== undefined) {
+    process.stderr.write(`docs-facts: unknown argument ${unknown}\n${USAGE}\n`);
+    return 2;
+  }
   const facts = await collectFacts();
   const blocks = renderBlocks(facts, { browser: argv.includes('--browser') ? await browserSizes() : undefined, deploy: argv.includes('--deploy') ? deploySizes() : undefined });
   const files = Object.fromEntries(docFiles().map((f) => [f, readFileSync(join(ROOT, f), 'utf8')]));

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The default image model v4 (bundles/README.md): a conv-4 body meta-trained with ProtoNets in
+# The previous default image model v4 (bundles/README.md): a conv-4 body meta-trained with ProtoNets in
 # PyTorch on glyphs + symbols (icons never read), imported through our own .pth reader (no Python
 # after this point), served with scope 'late' behind the guard, then calibrated per shot count at
 # the rejection rate chosen by leave-one-script-out on the validation scripts.
@@ -20,5 +20,5 @@ if [ "$STAGE" = all ]; then
 fi
 $F bundle import-torch .cache/v4/body.pth --spec scripts/torch/glyphs-v4.spec.json --out .cache/v4/uncalibrated.fsb
 REJECT=${REJECT:-$(npx tsx scripts/calibration-margin.ts .cache/v4/uncalibrated.fsb --rule mean --episodes 60 --json docs/results/v4-calibration-margin.json | sed -n 's/^chosen --reject \([0-9.:,]*\).*/\1/p')}
-$F calibrate --bundle .cache/v4/uncalibrated.fsb --shots 1,2,3,5,10 --episodes 500 --reject "$REJECT" --out bundles/glyphs.fsb
-$F bundle quantize bundles/glyphs.fsb --dtype int8 --out bundles/glyphs-int8.fsb
+# v4 is no longer the default (v5 is: scripts/glyphs-v5.sh starts from this body), so it lands in .cache.
+$F calibrate --bundle .cache/v4/uncalibrated.fsb --shots 1,2,3,5,10 --episodes 500 --reject "$REJECT" --out .cache/v4/glyphs-v4.fsb

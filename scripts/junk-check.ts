@@ -1,5 +1,5 @@
 // Are blank, all-ink and noise images always "none of these"? For many heads adapted on validation
-// episodes (each shot count), the share of such images the bundle's own thresholds let through.
+// episodes (each shot count), how many such images the bundle lets through, and how many its distance thresholds alone would.
 //   tsx scripts/junk-check.ts BUNDLE [--shots 1,2,5,10] [--episodes 100] [--noise 30]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -8,7 +8,7 @@ import { loadDomainFromDisk } from '../cli/glyphs-data';
 import { createEpisodeSampler } from '../src/data/episodes';
 import { adapt } from '../src/engine/adapt';
 import { createModel } from '../src/engine/model';
-import { predict } from '../src/engine/predict';
+import { predict, unknownThreshold } from '../src/engine/predict';
 import { createRng } from '../src/util/random';
 import { initNodeBackend } from '../wasm/node';
 import type { ClassPrediction } from '../src/engine/predict';
@@ -28,6 +28,7 @@ const rows = (x: Float32Array, n: number) => Array.from({ length: n }, (_, i) =>
 for (const k of (values.shots ?? '1,2,5,10').split(',').map(Number)) {
   const sampler = createEpisodeSampler(data, (values.split ?? 'validation') as 'validation', { seed: 5 + k, ways: 5, shots: k, queries: 1, style: 'none', smallClasses: 'skip' });
   const kept: Record<string, number> = {};
+  const byDistance: Record<string, number> = {};
   let minMargin = Infinity;
   const episodes = Number(values.episodes ?? 100);
   for (let e = 0; e < episodes; e++) {
@@ -39,7 +40,11 @@ for (const k of (values.shots ?? '1,2,5,10').split(',').map(Number)) {
       if (!q.unknown) kept[names[i]!] = (kept[names[i]!] ?? 0) + 1;
     });
     minMargin = Math.min(minMargin, ...raw.map((q) => q.distance!));
+    const limit = unknownThreshold(model.defaults, head.shots);
+    raw.forEach((q, i) => {
+      if (limit === undefined || q.distance! <= limit) byDistance[names[i]!] = (byDistance[names[i]!] ?? 0) + 1;
+    });
   }
-  console.log(`${k}-shot: ${episodes} heads × ${junk.length} images; let through: ${JSON.stringify(kept)}; smallest junk distance ${minMargin.toFixed(3)}`);
+  console.log(`${k}-shot: ${episodes} heads × ${junk.length} images; let through: ${JSON.stringify(kept)} (by the distance alone: ${JSON.stringify(byDistance)}); smallest junk distance ${minMargin.toFixed(3)}`);
 }
 model.dispose();

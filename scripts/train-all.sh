@@ -25,9 +25,11 @@ if [ "$STAGE" = all ] || [ "$STAGE" = glyphs ]; then
   # v3 (the previous default, not shipped): the v2 body served with scope 'late' and the guard, calibrated per shot count.
   npx tsx scripts/glyphs-v3.ts bundles/glyphs-v2.fsb /tmp/glyphs-v3-raw.fsb
   $F calibrate --bundle /tmp/glyphs-v3-raw.fsb --shots 1,2,3,5,10 --episodes 500 --out /tmp/glyphs-v3.fsb
-  # v4 (the default): a body meta-trained on glyphs + symbols in PyTorch, imported, calibrated; writes
-  # bundles/glyphs.fsb and glyphs-int8.fsb.
+  # v4 (the previous default): a body meta-trained on glyphs + symbols in PyTorch, imported, calibrated
+  # (.cache/v4/glyphs-v4.fsb); v5 (the default): that body after outlier exposure, v5's guard allowance,
+  # contrast rule and per-shot rates; writes bundles/glyphs.fsb and glyphs-int8.fsb.
   bash scripts/glyphs-v4.sh
+  bash scripts/glyphs-v5.sh
 fi
 
 if [ "$STAGE" = all ] || [ "$STAGE" = algos ]; then
