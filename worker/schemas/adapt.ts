@@ -9,7 +9,7 @@ export const GuardSchema = z
   })
   .openapi('Guard', {
     description:
-      "The feature scopes' guard: adapting on half of each class's examples must not lower the accuracy on the other half, or the model is kept (steps 0). 'unchecked': no guard, or no steps asked for. On a cache hit only the verdict is known.",
+      "The feature scopes' guard: adapting on half of each class's examples must not cost more of the other half than the model allows (defaults.guardTolerance examples, 0 unless set), or the model is kept (steps 0). 'unchecked': no guard, or no steps asked for. On a cache hit only the verdict is known.",
   });
 
 export const AdaptRequestSchema = z
