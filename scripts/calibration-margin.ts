@@ -9,17 +9,14 @@
 // never read.
 //   tsx scripts/calibration-margin.ts BUNDLE [--shots 1,2,3,5,10] [--episodes 60] [--target 0.01] [--rule ucb|mean] [--json FILE]
 import { readFileSync, writeFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { parseArgs } from 'node:util';
 import { decodeBundle } from '../src/bundle/index';
-import { DEFAULT_GLYPHS_DIR } from '../cli/glyphs-data';
-import { glyphDatasetFrom } from '../src/data/glyphs';
 import { createModel } from '../src/engine/model';
 import { quantile } from '../src/eval/calibration';
 import { openRun } from '../src/eval/open-episodes';
 import { getTasks } from '../src/tasks/registry';
 import { initNodeBackend } from '../wasm/node';
-import type { GlyphIndex } from '../src/data/glyph-index';
+import { validationScripts } from './validation-scripts';
 
 const USAGE = 'usage: tsx scripts/calibration-margin.ts BUNDLE [--shots 1,2,3,5,10] [--episodes 60] [--target 0.01] [--rule ucb|mean] [--seed 101] [--json FILE]';
 let parsed;
@@ -56,18 +53,7 @@ if (rule !== 'ucb' && rule !== 'mean') {
 const T95 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228];
 
 await initNodeBackend();
-const pixels = new Uint8Array(gunzipSync(readFileSync(`${DEFAULT_GLYPHS_DIR}/pixels.u8.gz`)));
-const index = JSON.parse(readFileSync(`${DEFAULT_GLYPHS_DIR}/index.json`, 'utf8')) as GlyphIndex;
-const scripts = index.splits.validation;
-// A copy of the dataset whose validation split is one script (the others moved out of every split's reach).
-const only = (s: string) => {
-  const moved = scripts.filter((x) => x !== s);
-  return glyphDatasetFrom(pixels, {
-    ...index,
-    splits: { ...index.splits, validation: [s], train: [...index.splits.train, ...moved] },
-    classes: index.classes.map((c) => (c.split === 'validation' && c.script !== s ? { ...c, split: 'train' as const } : c)),
-  });
-};
+const { scripts, only } = validationScripts();
 const data = await decodeBundle(new Uint8Array(readFileSync(file)));
 const { temperature: _t, unknownDistance: _u, unknownDistances: _us, ...rest } = data.defaults;
 const model = createModel({ ...data, defaults: rest });

@@ -7,11 +7,8 @@
 // The test split is never read.
 //   tsx scripts/relative-distance-sweep.ts BUNDLE [--shots 1,2,3,5,10] [--episodes 60] [--seed 101] [--json FILE]
 import { readFileSync, writeFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { parseArgs } from 'node:util';
 import { decodeBundle } from '../src/bundle/index';
-import { DEFAULT_GLYPHS_DIR } from '../cli/glyphs-data';
-import { glyphDatasetFrom } from '../src/data/glyphs';
 import { createModel } from '../src/engine/model';
 import { adapt } from '../src/engine/adapt';
 import { predict } from '../src/engine/predict';
@@ -19,8 +16,8 @@ import { auroc, quantile } from '../src/eval/calibration';
 import { getTasks } from '../src/tasks/registry';
 import { createRng } from '../src/util/random';
 import { initNodeBackend } from '../wasm/node';
+import { validationScripts } from './validation-scripts';
 import type { ClassPrediction } from '../src/engine/predict';
-import type { GlyphIndex } from '../src/data/glyph-index';
 import type { ClassificationTask } from '../src/tasks/types';
 import type { Head } from '../src/head/head';
 
@@ -86,17 +83,7 @@ function score(pred: ClassPrediction, head: Head, sc: ReturnType<typeof scales>)
 const rowsOf = (x: Float32Array, n: number) => Array.from({ length: n }, (_, i) => Array.from(x.subarray((i * x.length) / n, ((i + 1) * x.length) / n)));
 
 await initNodeBackend();
-const pixels = new Uint8Array(gunzipSync(readFileSync(`${DEFAULT_GLYPHS_DIR}/pixels.u8.gz`)));
-const index = JSON.parse(readFileSync(`${DEFAULT_GLYPHS_DIR}/index.json`, 'utf8')) as GlyphIndex;
-const scripts = index.splits.validation;
-const only = (s: string) => {
-  const moved = scripts.filter((x) => x !== s);
-  return glyphDatasetFrom(pixels, {
-    ...index,
-    splits: { ...index.splits, validation: [s], train: [...index.splits.train, ...moved] },
-    classes: index.classes.map((c) => (c.split === 'validation' && c.script !== s ? { ...c, split: 'train' as const } : c)),
-  });
-};
+const { scripts, only } = validationScripts();
 const data = await decodeBundle(new Uint8Array(readFileSync(positionals[0])));
 const model = createModel(data);
 const temperature = data.defaults.temperature ?? 1;
