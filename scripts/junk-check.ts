@@ -13,9 +13,21 @@ import { createRng } from '../src/util/random';
 import { initNodeBackend } from '../wasm/node';
 import type { ClassPrediction } from '../src/engine/predict';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { shots: { type: 'string' }, episodes: { type: 'string' }, noise: { type: 'string' }, split: { type: 'string' } } });
+const USAGE = 'usage: tsx scripts/junk-check.ts BUNDLE [--shots 1,2,5,10] [--episodes 100] [--noise 30] [--split validation]';
+let parsed;
+try {
+  parsed = parseArgs({ allowPositionals: true, options: { shots: { type: 'string' }, episodes: { type: 'string' }, noise: { type: 'string' }, split: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+} catch (e) {
+  process.stderr.write(`junk-check: ${(e as Error).message}\n${USAGE}\n`);
+  process.exit(2);
+}
+const { values, positionals } = parsed;
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
 if (!positionals[0]) {
-  process.stderr.write('usage: tsx scripts/junk-check.ts BUNDLE [--shots 1,2,5,10] [--episodes 100] [--noise 30] [--split validation]\n');
+  process.stderr.write(`${USAGE}\n`);
   process.exit(2);
 }
 await initNodeBackend();
