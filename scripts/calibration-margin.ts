@@ -9,36 +9,18 @@
 // never read.
 //   tsx scripts/calibration-margin.ts BUNDLE [--shots 1,2,3,5,10] [--episodes 60] [--target 0.01] [--rule ucb|mean] [--json FILE]
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { decodeBundle } from '../src/bundle/index';
 import { createModel } from '../src/engine/model';
 import { quantile } from '../src/eval/calibration';
 import { openRun } from '../src/eval/open-episodes';
 import { getTasks } from '../src/tasks/registry';
 import { initNodeBackend } from '../wasm/node';
+import { scriptArgs } from './script-args';
 import { validationScripts } from './validation-scripts';
 
 const USAGE = 'usage: tsx scripts/calibration-margin.ts BUNDLE [--shots 1,2,3,5,10] [--episodes 60] [--target 0.01] [--rule ucb|mean] [--seed 101] [--json FILE]';
-let parsed;
-try {
-  parsed = parseArgs({
-    allowPositionals: true,
-    options: { shots: { type: 'string' }, episodes: { type: 'string' }, target: { type: 'string' }, json: { type: 'string' }, seed: { type: 'string' }, rule: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  });
-} catch (e) {
-  process.stderr.write(`calibration-margin: ${(e as Error).message}\n${USAGE}\n`);
-  process.exit(2);
-}
-const { values, positionals } = parsed;
-if (values.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
-const file = positionals[0];
-if (!file) {
-  process.stderr.write(`${USAGE}\n`);
-  process.exit(2);
-}
+const { bundle, values } = scriptArgs('calibration-margin', USAGE, ['shots', 'episodes', 'target', 'json', 'seed', 'rule']);
+const file = bundle;
 const shots = (values.shots ?? '1,2,3,5,10').split(',').map(Number);
 const episodes = Number(values.episodes ?? 60);
 const target = Number(values.target ?? 0.01);

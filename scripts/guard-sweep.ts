@@ -5,7 +5,6 @@
 // same episodes. Validation data only: settings are chosen here, reported on test elsewhere.
 //   tsx scripts/guard-sweep.ts BUNDLE [--data glyphs|icons] [--style none|image|episode] [--shots 5] [--episodes 200] [--splits 3] [--json FILE]
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { decodeBundle } from '../src/bundle/index';
 import { loadDomainFromDisk } from '../cli/glyphs-data';
 import { createEpisodeSampler } from '../src/data/episodes';
@@ -15,36 +14,16 @@ import { createModel } from '../src/engine/model';
 import { predict } from '../src/engine/predict';
 import { meanCi95 } from '../src/eval/stats';
 import { initNodeBackend } from '../wasm/node';
+import { scriptArgs } from './script-args';
 import type { ClassPrediction } from '../src/engine/predict';
 import type { Model } from '../src/engine/model';
 
 const USAGE = 'usage: tsx scripts/guard-sweep.ts BUNDLE [--data glyphs|icons] [--style none|image|episode] [--shots 5] [--episodes 200] [--splits 3] [--seed 11] [--json FILE]';
-let parsed;
-try {
-  parsed = parseArgs({
-    allowPositionals: true,
-    options: {
-      data: { type: 'string' }, style: { type: 'string' }, shots: { type: 'string' }, episodes: { type: 'string' }, splits: { type: 'string' },
-      seed: { type: 'string' }, json: { type: 'string' }, lr: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-    },
-  });
-} catch (e) {
-  process.stderr.write(`guard-sweep: ${(e as Error).message}\n${USAGE}\n`);
-  process.exit(2);
-}
-const { values, positionals } = parsed;
-if (values.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
-if (!positionals[0]) {
-  process.stderr.write(`${USAGE}\n`);
-  process.exit(2);
-}
+const { bundle, values } = scriptArgs('guard-sweep', USAGE, ['data', 'style', 'shots', 'episodes', 'splits', 'seed', 'json', 'lr']);
 await initNodeBackend();
 const domain = values.data ?? 'glyphs';
 const data = domain === 'icons' ? byHalves(await loadDomainFromDisk('icons')) : await loadDomainFromDisk('glyphs');
-const model = createModel(await decodeBundle(new Uint8Array(readFileSync(positionals[0]))));
+const model = createModel(await decodeBundle(new Uint8Array(readFileSync(bundle))));
 const shots = Number(values.shots ?? 5);
 const episodes = Number(values.episodes ?? 200);
 const splits = Number(values.splits ?? 3);

@@ -2,7 +2,6 @@
 // episodes (each shot count), how many such images the bundle lets through, and how many its distance thresholds alone would.
 //   tsx scripts/junk-check.ts BUNDLE [--shots 1,2,5,10] [--episodes 100] [--noise 30]
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { decodeBundle } from '../src/bundle/index';
 import { loadDomainFromDisk } from '../cli/glyphs-data';
 import { createEpisodeSampler } from '../src/data/episodes';
@@ -11,28 +10,14 @@ import { createModel } from '../src/engine/model';
 import { predict, unknownThreshold } from '../src/engine/predict';
 import { createRng } from '../src/util/random';
 import { initNodeBackend } from '../wasm/node';
+import { scriptArgs } from './script-args';
 import type { ClassPrediction } from '../src/engine/predict';
 
 const USAGE = 'usage: tsx scripts/junk-check.ts BUNDLE [--shots 1,2,5,10] [--episodes 100] [--noise 30] [--split validation]';
-let parsed;
-try {
-  parsed = parseArgs({ allowPositionals: true, options: { shots: { type: 'string' }, episodes: { type: 'string' }, noise: { type: 'string' }, split: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-} catch (e) {
-  process.stderr.write(`junk-check: ${(e as Error).message}\n${USAGE}\n`);
-  process.exit(2);
-}
-const { values, positionals } = parsed;
-if (values.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
-if (!positionals[0]) {
-  process.stderr.write(`${USAGE}\n`);
-  process.exit(2);
-}
+const { bundle, values } = scriptArgs('junk-check', USAGE, ['shots', 'episodes', 'noise', 'split']);
 await initNodeBackend();
 const data = await loadDomainFromDisk('glyphs');
-const model = createModel(await decodeBundle(new Uint8Array(readFileSync(positionals[0]))));
+const model = createModel(await decodeBundle(new Uint8Array(readFileSync(bundle))));
 const rng = createRng(99);
 const names = ['blank', 'all-ink', ...Array.from({ length: Number(values.noise ?? 30) }, () => 'noise')];
 const junk = [new Array(784).fill(0), new Array(784).fill(1), ...names.slice(2).map(() => Array.from({ length: 784 }, () => rng.next()))];

@@ -7,7 +7,6 @@
 // The test split is never read.
 //   tsx scripts/relative-distance-sweep.ts BUNDLE [--shots 1,2,3,5,10] [--episodes 60] [--seed 101] [--json FILE]
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { decodeBundle } from '../src/bundle/index';
 import { createModel } from '../src/engine/model';
 import { adapt } from '../src/engine/adapt';
@@ -16,31 +15,14 @@ import { auroc, quantile } from '../src/eval/calibration';
 import { getTasks } from '../src/tasks/registry';
 import { createRng } from '../src/util/random';
 import { initNodeBackend } from '../wasm/node';
+import { scriptArgs } from './script-args';
 import { validationScripts } from './validation-scripts';
 import type { ClassPrediction } from '../src/engine/predict';
 import type { ClassificationTask } from '../src/tasks/types';
 import type { Head } from '../src/head/head';
 
 const USAGE = 'usage: tsx scripts/relative-distance-sweep.ts BUNDLE [--shots 1,2,3,5,10] [--episodes 60] [--seed 101] [--json FILE]';
-let parsed;
-try {
-  parsed = parseArgs({
-    allowPositionals: true,
-    options: { shots: { type: 'string' }, episodes: { type: 'string' }, json: { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  });
-} catch (e) {
-  process.stderr.write(`relative-distance-sweep: ${(e as Error).message}\n${USAGE}\n`);
-  process.exit(2);
-}
-const { values, positionals } = parsed;
-if (values.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
-if (!positionals[0]) {
-  process.stderr.write(`${USAGE}\n`);
-  process.exit(2);
-}
+const { bundle, values } = scriptArgs('relative-distance-sweep', USAGE, ['shots', 'episodes', 'json', 'seed']);
 const shots = (values.shots ?? '1,2,3,5,10').split(',').map(Number);
 const episodes = Number(values.episodes ?? 60);
 const seed = Number(values.seed ?? 101);
@@ -84,7 +66,7 @@ const rowsOf = (x: Float32Array, n: number) => Array.from({ length: n }, (_, i) 
 
 await initNodeBackend();
 const { scripts, only } = validationScripts();
-const data = await decodeBundle(new Uint8Array(readFileSync(positionals[0])));
+const data = await decodeBundle(new Uint8Array(readFileSync(bundle)));
 const model = createModel(data);
 const temperature = data.defaults.temperature ?? 1;
 const rng = createRng(99);
@@ -144,4 +126,4 @@ for (const name of SCORES) {
     process.stdout.write(`${name.padEnd(10)} ${String(k).padStart(2)}-shot AUROC ${r.auroc.toFixed(4)} junk ${r.aurocJunk.toFixed(4)} | LOSO ${l}\n`);
   }
 }
-if (values.json) writeFileSync(values.json, JSON.stringify({ bundle: positionals[0], scripts, shots, episodes, seed, result }, null, 2) + '\n');
+if (values.json) writeFileSync(values.json, JSON.stringify({ bundle: bundle, scripts, shots, episodes, seed, result }, null, 2) + '\n');
