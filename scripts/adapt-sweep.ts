@@ -5,7 +5,6 @@
 //        [--data glyphs|icons] [--split validation|test] [--style none|image|episode] [--ways 5 --shots 5]
 //        [--episodes 200] [--queries 15] [--seed 11] [--json FILE]
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { decodeBundle } from '../src/bundle/index';
 import { loadDomainFromDisk } from '../cli/glyphs-data';
 import { createEpisodeSampler } from '../src/data/episodes';
@@ -15,26 +14,27 @@ import { createModel } from '../src/engine/model';
 import { predict } from '../src/engine/predict';
 import { meanCi95 } from '../src/eval/stats';
 import { initNodeBackend } from '../wasm/node';
+import { scriptArgs } from './script-args';
 import type { AdaptationDefaults } from '../src/spec/model-spec';
 import type { ClassPrediction } from '../src/engine/predict';
 import type { Model } from '../src/engine/model';
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    configs: { type: 'string' }, data: { type: 'string' }, split: { type: 'string' }, style: { type: 'string' }, ways: { type: 'string' },
-    shots: { type: 'string' }, episodes: { type: 'string' }, queries: { type: 'string' }, seed: { type: 'string' }, json: { type: 'string' },
-  },
-});
-const file = positionals[0];
-if (!file || !values.configs) throw new Error('usage: tsx scripts/adapt-sweep.ts BUNDLE --configs JSON [options]');
+const USAGE =
+  "usage: tsx scripts/adapt-sweep.ts BUNDLE --configs JSON [--data glyphs|icons] [--split validation|test] [--style none|image|episode]\n" +
+  '       [--ways 5] [--shots 5] [--episodes 200] [--queries 15 (icons: 3)] [--seed 11] [--json FILE]';
+const { bundle: file, values } = scriptArgs('adapt-sweep', USAGE, ['configs', 'data', 'split', 'style', 'ways', 'shots', 'episodes', 'queries', 'seed', 'json']);
+function usageError(why: string): never {
+  process.stderr.write(`adapt-sweep: ${why}\n${USAGE}\n`);
+  process.exit(2);
+}
+if (!values.configs) usageError('no --configs');
 await initNodeBackend();
 // The held-out icons domain is split by its fixed class halves: settings on 'validation', reports on 'test'.
 const domain = values.data ?? 'glyphs';
-if (domain !== 'glyphs' && domain !== 'icons') throw new Error('--data glyphs|icons');
+if (domain !== 'glyphs' && domain !== 'icons') usageError(`--data ${domain}: glyphs or icons`);
 const data = domain === 'icons' ? byHalves(await loadDomainFromDisk('icons')) : await loadDomainFromDisk('glyphs');
 const model = createModel(await decodeBundle(new Uint8Array(readFileSync(file))));
-const configs = JSON.parse(values.configs) as (Partial<AdaptationDefaults> & { name?: string })[];
+const configs = JSON.parse(values.configs!) as (Partial<AdaptationDefaults> & { name?: string })[];
 const ways = Number(values.ways ?? 5);
 const shots = Number(values.shots ?? 5);
 const episodes = Number(values.episodes ?? 200);

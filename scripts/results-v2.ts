@@ -6,7 +6,6 @@
 //   tsx scripts/results-v2.ts BUNDLE [--episodes 600] [--only clean|image|episode] [--ways 5 --shots 5]
 //        [--steps S --lr X --scope film|head] [--split test|validation] [--json FILE]
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { decodeBundle } from '../src/bundle/index';
 import { loadGlyphsFromDisk } from '../cli/glyphs-data';
 import { adapt } from '../src/engine/adapt';
@@ -18,14 +17,19 @@ import { meanCi95 } from '../src/eval/stats';
 import { getTasks } from '../src/tasks/registry';
 import { createRng } from '../src/util/random';
 import { initNodeBackend } from '../wasm/node';
+import { scriptArgs } from './script-args';
 import type { ClassPrediction } from '../src/engine/predict';
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: { episodes: { type: 'string' }, only: { type: 'string' }, ways: { type: 'string' }, shots: { type: 'string' }, steps: { type: 'string' }, lr: { type: 'string' }, scope: { type: 'string' }, json: { type: 'string' }, seed: { type: 'string' }, split: { type: 'string' } },
-});
-const file = positionals[0];
-if (!file) throw new Error('usage: tsx scripts/results-v2.ts BUNDLE [options]');
+const USAGE =
+  'usage: tsx scripts/results-v2.ts BUNDLE [--episodes 600] [--only clean|image|episode] [--ways 5 --shots 5] [--steps S --lr X --scope film|head|late]\n' +
+  '       [--split test|validation] [--seed 7] [--json FILE]';
+const { bundle: file, values } = scriptArgs('results-v2', USAGE, ['episodes', 'only', 'ways', 'shots', 'steps', 'lr', 'scope', 'json', 'seed', 'split']);
+// Defaults are chosen on 'validation' (scripts of their own); every reported number is on 'test'.
+const split = (values.split ?? 'test') as 'test' | 'validation';
+if (split !== 'test' && split !== 'validation') {
+  process.stderr.write(`results-v2: --split ${split}: test or validation\n${USAGE}\n`);
+  process.exit(2);
+}
 await initNodeBackend();
 const dataset = await loadGlyphsFromDisk();
 const data = await decodeBundle(new Uint8Array(readFileSync(file)));
@@ -35,9 +39,6 @@ const episodes = Number(values.episodes ?? 600);
 const steps = values.steps === undefined ? model.defaults.steps : Number(values.steps);
 const lr = values.lr === undefined ? undefined : Number(values.lr);
 const seed = Number(values.seed ?? 7);
-// Defaults are chosen on 'validation' (scripts of their own); every reported number is on 'test'.
-const split = (values.split ?? 'test') as 'test' | 'validation';
-if (split !== 'test' && split !== 'validation') throw new Error('--split test|validation');
 const settings = values.ways ? [[Number(values.ways), Number(values.shots ?? 1)]] : [[5, 1], [5, 5], [20, 1]];
 const styles = values.only ? [values.only] : ['clean', 'image', 'episode'];
 

@@ -38,16 +38,39 @@ def classes_of(index, pix, split):
 class Body(nn.Module):
     """conv3x3(pad 1) -> BN(eps 1e-3, as the bundle's default) -> ReLU -> maxpool 2, four times; 32-d."""
 
-    def __init__(self, filters=32):
+    def __init__(self, filters=32, last_pool=2):
         super().__init__()
         blocks, cin = [], 1
-        for _ in range(4):
-            blocks.append(nn.Sequential(nn.Conv2d(cin, filters, 3, padding=1), nn.BatchNorm2d(filters, eps=1e-3), nn.ReLU(), nn.MaxPool2d(2)))
+        for i in range(4):
+            pool = last_pool if i == 3 else 2
+            blocks.append(nn.Sequential(nn.Conv2d(cin, filters, 3, padding=1), nn.BatchNorm2d(filters, eps=1e-3), nn.ReLU(), nn.MaxPool2d(pool)))
             cin = filters
         self.blocks = nn.Sequential(*blocks)
 
     def forward(self, x):
         return self.blocks(x).flatten(1)
+
+
+def widen(state, filters, gen):
+    """Net2WiderNet (Chen et al. 2016) for the conv-4 body: each block's channels duplicated up to
+    `filters` (new channel j copies j mod old), the next conv's input weights shared among the copies,
+    so the wider body computes the same features (the embedding's duplicates scale every squared
+    distance by the same factor: same nearest centroids). Small noise breaks the symmetry."""
+    out, prev = {}, None
+    for i in range(4):
+        w, b = state[f'blocks.{i}.0.weight'], state[f'blocks.{i}.0.bias']
+        old = w.shape[0]
+        src = torch.arange(filters) % old
+        if prev is not None:
+            w = w[:, prev] / torch.bincount(prev, minlength=w.shape[1])[prev].float()[None, :, None, None]
+        w = w[src]
+        out[f'blocks.{i}.0.weight'] = w + 1e-3 * w.std() * torch.randn(w.shape, generator=gen)
+        out[f'blocks.{i}.0.bias'] = b[src]
+        for k in ('weight', 'bias', 'running_mean', 'running_var'):
+            out[f'blocks.{i}.1.{k}'] = state[f'blocks.{i}.1.{k}'][src]
+        out[f'blocks.{i}.1.num_batches_tracked'] = state[f'blocks.{i}.1.num_batches_tracked']
+        prev = src
+    return out
 
 
 def style_params(n, gen):
@@ -166,6 +189,8 @@ def main():
     ap.add_argument('--queries', type=int, default=5)
     ap.add_argument('--lr', type=float, default=1e-3)
     ap.add_argument('--filters', type=int, default=32)
+    ap.add_argument('--last-pool', type=int, default=2, choices=(1, 2, 3),
+                    help="the last block's max pool: 2 keeps the top-left 2x2 of its 3x3 map (32-d), 3 pools all of it (32-d), 1 none (3x3x32 = 288-d)")
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--val-every', type=int, default=2000)
     ap.add_argument('--threads', type=int, default=2)
@@ -174,7 +199,7 @@ def main():
     ap.add_argument('--junk', type=int, default=0, help='junk images per episode for outlier exposure (0: none)')
     ap.add_argument('--junk-margin', type=float, default=2.0)
     ap.add_argument('--junk-weight', type=float, default=1.0)
-    ap.add_argument('--init', help='start from this state dict (a body .pth) with a fresh optimizer and schedule')
+    ap.add_argument('--init', help='start from this state dict (a body .pth) with a fresh optimizer and schedule; a narrower one is widened to --filters (Net2WiderNet)')
     ap.add_argument('--resume')
     ap.add_argument('--stop-after', type=int, help='stop after this iteration (a leg of a longer schedule; resume later)')
     a = ap.parse_args()
@@ -191,12 +216,15 @@ def main():
     gi, gp = load_domain('glyphs')
     val = classes_of(gi, gp, 'validation')
     shots = [int(s) for s in a.shots.split(',')]
-    model = Body(a.filters)
+    model = Body(a.filters, a.last_pool)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda it: 0.5 * (1 + math.cos(math.pi * min(it, a.iterations) / a.iterations)))
     start, best, log = 0, -1.0, []
     if a.init:
-        model.load_state_dict(torch.load(a.init))
+        state = torch.load(a.init)
+        if state['blocks.0.0.weight'].shape[0] < a.filters:
+            state = widen(state, a.filters, torch.Generator().manual_seed(a.seed))
+        model.load_state_dict(state)
     if a.resume:
         ck = torch.load(a.resume)
         model.load_state_dict(ck['model']); opt.load_state_dict(ck['opt']); sched.load_state_dict(ck['sched'])
