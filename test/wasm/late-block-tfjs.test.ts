@@ -18,7 +18,7 @@ beforeAll(async () => {
 
 const OPTIMIZERS = ['sgd', 'momentum', 'adam'] as const;
 
-/** Seeded random problems: k 2..20, 1..4 shots, small spatial sizes, kernels 1..3, every padding, pools 2..3. */
+/** Seeded random problems: k 2..20, 1..4 shots, small spatial sizes, kernels 1..3, every padding, pools 1..3. */
 function randomSpecs(count: number, seed: number): LateSpec[] {
   const rng = createRng(seed);
   const between = (a: number, b: number): number => a + rng.int(b - a + 1);
@@ -27,7 +27,7 @@ function randomSpecs(count: number, seed: number): LateSpec[] {
     const k = between(2, 20);
     const ks = between(1, 3);
     const padding = (['same', 'valid', 1] as const)[rng.int(3)]!;
-    const pool = between(2, 3);
+    const pool = between(1, 3);
     const h = between(2, 7);
     const w = between(2, 7);
     const grow = padding === 'valid' ? 0 : padding === 1 ? 2 : ks - 1;
@@ -46,6 +46,28 @@ describe('fused late-block kernel vs the engine\'s tfjs autodiff path (lateTail 
       for (const steps of [1, 2, 5, 10]) {
         const p = syntheticLateProblem({ n: 25, h: 3, w: 3, cin: 32, co: 32, ks: 3, padding: 'same', pool: 2, k: 5, steps, optimizer, lr: optimizer === 'adam' ? 2e-3 : 0.05 }, 200 + steps);
         expect(lateError(kernel.solve(p), solveLateBlockTfjs(p)), `${optimizer} ${steps} steps`).toBeLessThan(1e-5);
+      }
+    }
+    expect(tf.memory().numTensors).toBe(tensors);
+  });
+
+  it('the same block with a 1×1 pool (the default glyphs model): SGD and momentum to 1e-5; Adam no further from float64 than tfjs', () => {
+    // Every position carries a gradient, so some kernel weights' gradients cancel to ~1e-8, where
+    // Adam's rescaling turns float32 rounding into a visible step in either float32 path (as for the
+    // symmetric channel below).
+    const tensors = tf.memory().numTensors;
+    for (const optimizer of OPTIMIZERS) {
+      for (const steps of [1, 2, 5, 10]) {
+        const p = syntheticLateProblem({ n: 25, h: 3, w: 3, cin: 32, co: 32, ks: 3, padding: 'same', pool: 1, k: 5, steps, optimizer, lr: optimizer === 'adam' ? 1e-3 : 0.05 }, 250 + steps);
+        const fused = kernel.solve(p);
+        const viaTfjs = solveLateBlockTfjs(p);
+        if (optimizer !== 'adam') {
+          expect(lateError(fused, viaTfjs), `${optimizer} ${steps} steps`).toBeLessThan(1e-5);
+          continue;
+        }
+        const exact = solveLateBlockReference(p);
+        expect(lateError(fused, exact), `adam ${steps} steps`).toBeLessThan(2 * lateError(viaTfjs, exact) + 1e-5);
+        expect(fused.lossAfter, `adam ${steps} steps`).toBeCloseTo(exact.lossAfter, 4);
       }
     }
     expect(tf.memory().numTensors).toBe(tensors);

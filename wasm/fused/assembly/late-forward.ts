@@ -3,7 +3,7 @@
 // window reads (with floor pooling the last row/column may be dropped: 4 of the 9 outputs of a 3×3).
 // Each window keeps, per channel, the relu'd maximum (the feature), the conv output there and where
 // its receptive field starts, which is all the backward pass needs.
-import { lat, LN, LH, LW, LCIN, LCO, LKH, LKW, LPT, LPL, LPOOL, CIP, COP, HP, WP, PW, WIN, KSZ, NP } from './late-plan';
+import { lat, LN, LH, LW, LCIN, LCO, LKH, LKW, LPT, LPL, LPOOL, CIP, COP, HP, WP, PH, PW, WIN, KSZ, NP } from './late-plan';
 import { L_Z, L_ZP, L_THETA, L_KERNEL, L_BIAS, L_GAMMA, L_BETA, L_MEAN, L_VAR, L_SC, L_FEAT, L_XAT, L_ARG, L_LRP, L_LRK, L_LRB, L_LRG, L_LRBE } from './late-plan';
 
 /** Copies z [n,h,w,cin] into ZP [n,hp,wp,cip]: zero borders (the conv padding) and zero channel padding. */
@@ -133,10 +133,11 @@ export function scaleShift(eps: f32): void {
 /**
  * conv16 at two horizontally adjacent positions (`at` and the next column) at once: each kernel
  * row loaded once feeds both, which halves the loads per multiply-add (8 accumulators, 4 kernel
- * vectors and 2 splats stay in registers).
+ * vectors and 2 splats stay in registers). The second position folds into `state2` (the same
+ * window's state inside a pool window; the next window's when the pool is 1×1).
  */
 // @ts-ignore: decorator
-@inline function conv16x2(at: i32, cb: i32, state: i32, first: bool): void {
+@inline function conv16x2(at: i32, cb: i32, state: i32, first: bool, state2: i32, first2: bool): void {
   const zp = lat(L_ZP);
   const th = lat(L_THETA);
   const sc = lat(L_SC);
@@ -183,15 +184,16 @@ export function scaleShift(eps: f32): void {
   const s = sc + (<usize>cb << 2);
   const t = s + (<usize>COP << 2);
   const o = <usize>state << 2;
+  const o2 = <usize>state2 << 2;
   const at2 = at + CIP;
   reduce(f32x4.add(a0, v128.load(bias)), v128.load(s), v128.load(t), at, o, first);
   reduce(f32x4.add(a1, v128.load(bias, 16)), v128.load(s, 16), v128.load(t, 16), at, o + 16, first);
   reduce(f32x4.add(a2, v128.load(bias, 32)), v128.load(s, 32), v128.load(t, 32), at, o + 32, first);
   reduce(f32x4.add(a3, v128.load(bias, 48)), v128.load(s, 48), v128.load(t, 48), at, o + 48, first);
-  reduce(f32x4.add(b0, v128.load(bias)), v128.load(s), v128.load(t), at2, o, false);
-  reduce(f32x4.add(b1, v128.load(bias, 16)), v128.load(s, 16), v128.load(t, 16), at2, o + 16, false);
-  reduce(f32x4.add(b2, v128.load(bias, 32)), v128.load(s, 32), v128.load(t, 32), at2, o + 32, false);
-  reduce(f32x4.add(b3, v128.load(bias, 48)), v128.load(s, 48), v128.load(t, 48), at2, o + 48, false);
+  reduce(f32x4.add(b0, v128.load(bias)), v128.load(s), v128.load(t), at2, o2, first2);
+  reduce(f32x4.add(b1, v128.load(bias, 16)), v128.load(s, 16), v128.load(t, 16), at2, o2 + 16, first2);
+  reduce(f32x4.add(b2, v128.load(bias, 32)), v128.load(s, 32), v128.load(t, 32), at2, o2 + 32, first2);
+  reduce(f32x4.add(b3, v128.load(bias, 48)), v128.load(s, 48), v128.load(t, 48), at2, o2 + 48, first2);
 }
 
 /** The same for 4 channels [cb, cb+4) (the remainder when cop is not a multiple of 16). */
@@ -243,6 +245,10 @@ export function scaleShift(eps: f32): void {
 
 /** Features FEAT [n, windows·cop] of the current params (scaleShift first), with XAT and ARG for backward. */
 export function forward(): void {
+  if (LPOOL == 1) {
+    forwardUnpooled();
+    return;
+  }
   const blocks16 = COP >> 4;
   for (let i = 0; i < LN; i++) {
     for (let wdx = 0; wdx < WIN; wdx++) {
@@ -256,7 +262,7 @@ export function forward(): void {
           const at = ((i * HP + wy * LPOOL + dy) * WP + wx * LPOOL + dx) * CIP;
           const first = dy == 0 && dx == 0;
           let cb = 0;
-          for (let b = 0; b < blocks16; b++, cb += 16) conv16x2(at, cb, state + cb, first);
+          for (let b = 0; b < blocks16; b++, cb += 16) conv16x2(at, cb, state + cb, first, state + cb, false);
           for (; cb < COP; cb += 4) {
             conv4(at, cb, state + cb, first);
             conv4(at + CIP, cb, state + cb, false);
@@ -269,6 +275,36 @@ export function forward(): void {
           for (let b = 0; b < blocks16; b++, cb += 16) conv16(at, cb, state + cb, first);
           for (; cb < COP; cb += 4) conv4(at, cb, state + cb, first);
         }
+      }
+    }
+  }
+}
+
+/**
+ * `forward` for a 1×1 pool (every position its own feature): the pairs run across windows, two
+ * neighbours in a row at once, so the paired loads pay off here too.
+ */
+function forwardUnpooled(): void {
+  const blocks16 = COP >> 4;
+  for (let i = 0; i < LN; i++) {
+    for (let wy = 0; wy < PH; wy++) {
+      let wx = 0;
+      for (; wx + 2 <= PW; wx += 2) {
+        const at = ((i * HP + wy) * WP + wx) * CIP;
+        const state = (i * WIN + wy * PW + wx) * COP;
+        let cb = 0;
+        for (let b = 0; b < blocks16; b++, cb += 16) conv16x2(at, cb, state + cb, true, state + COP + cb, true);
+        for (; cb < COP; cb += 4) {
+          conv4(at, cb, state + cb, true);
+          conv4(at + CIP, cb, state + COP + cb, true);
+        }
+      }
+      for (; wx < PW; wx++) {
+        const at = ((i * HP + wy) * WP + wx) * CIP;
+        const state = (i * WIN + wy * PW + wx) * COP;
+        let cb = 0;
+        for (let b = 0; b < blocks16; b++, cb += 16) conv16(at, cb, state + cb, true);
+        for (; cb < COP; cb += 4) conv4(at, cb, state + cb, true);
       }
     }
   }
