@@ -40,6 +40,8 @@ export function applyLayer(layer: Layer, part: Part, get: ParamLookup, x: tf.Ten
     case 'conv2d':
       return tf.add(tf.conv2d(x as tf.Tensor4D, p('kernel') as tf.Tensor4D, layer.strides ?? 1, convPadding(layer)), p('bias'));
     case 'maxPool':
+      // A 1×1 window at stride 1 is the identity (v6's last block keeps its whole map): skip the kernel call.
+      if (layer.size === 1 && (layer.strides ?? 1) === 1) return x;
       return tf.maxPool(x as tf.Tensor4D, layer.size, layer.strides ?? layer.size, layer.padding ?? 'valid');
     case 'batchNorm': {
       const eps = layer.epsilon ?? 1e-3;
