@@ -98,7 +98,8 @@ function sineSection(): string {
 function glyphSection(): string {
   let md = '## Glyphs (test scripts never seen in training)\n\n';
   md += 'Accuracy (%) over 600 test episodes, 15 queries per class, adapted through `adapt`/`predict` (prototype-initialised head, 10 steps); mean ± 95% CI.\n\n';
-  md += imageSection(resultsDir, 'v5', "The default model (v5: `glyphs.fsb` — v4's body after outlier exposure, scope `late`, guard `split` with a one-example allowance, `minContrast`, calibrated per shot count at the leave-one-script-out upper bound)", "v5 against v4 (v5's body is v4's after 1,500 episodes of outlier exposure; v5's guard, contrast rule and thresholds)");
+  md += imageSection(resultsDir, 'v6', "The default model (v6: `glyphs.fsb` — v5's body without its last max pool, a 288-d embedding, trained on 30- then 60-way; v5's request-time settings, calibrated per shot count at the leave-one-script-out upper bound)", "v6 against v5 (v6's body is v5's with the last pool removed and 4,500 more episodes; both at their own calibrated thresholds)");
+  md += imageSection(resultsDir, 'v5', "The previous default (v5: v4's body after outlier exposure, scope `late`, guard `split` with a one-example allowance, `minContrast`, calibrated per shot count at the leave-one-script-out upper bound)", "v5 against v4 (v5's body is v4's after 1,500 episodes of outlier exposure; v5's guard, contrast rule and thresholds)");
   md += imageSection(resultsDir, 'v4', 'The previous default (v4: a body meta-trained on glyphs + symbols, scope `late`, guard `split`, calibrated per shot count). Its "late, no guard" column ran at lr 2e-3, not v4\'s 1e-3 (fixed in `scripts/results-image-all.sh` for v5)', 'v4 against v3 (the v2 body with the same request-time settings)');
   md += imageSection(resultsDir, 'v3', 'The previous default (v3: the v2 body, scope `late`, guard `split`, calibrated per shot count)');
   md += v2Section(resultsDir);
