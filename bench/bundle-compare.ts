@@ -1,7 +1,9 @@
 // Two image bundles side by side in one Node process: adapt() of the same 5-way 5-shot glyph support
-// sets (bench/node/inputs.ts) and predict() of 5 queries, timed alternately (`timePair`), so the
-// ratio is like for like on a loaded machine. Used to price a new default against the old one
-// (docs/benchmarks.md: v6 against v5); the suite's workerd rows give the absolute request times.
+// sets (bench/node/inputs.ts), predict() of 5 queries, and the whole adapt request (a cache miss)
+// through the production app (`createApp`, KV in memory) serving both, each pair timed alternately
+// (`timePair`), so the ratio is like for like on a loaded machine. Used to price a candidate model
+// against the default (docs/benchmarks.md: v6 against v5); the suite's workerd rows give the
+// absolute request times of the default.
 //   npx tsx bench/bundle-compare.ts NEW.fsb OLD.fsb [--quick]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -10,6 +12,9 @@ import { adapt } from '../src/engine/adapt';
 import { createModel } from '../src/engine/model';
 import { predict } from '../src/engine/predict';
 import { initNodeBackend } from '../wasm/node';
+import { createApp } from '../worker/app';
+import { BENCH_API_KEYS, apiRequest, uniqueSupport } from './suite/app-requests';
+import { MemoryKv } from './suite/memory-kv';
 import { glyphInputs } from './node/inputs';
 import { pairOptions, timePair } from './suite/stats';
 
@@ -30,7 +35,8 @@ if (parsed.positionals.length !== 2) {
   process.exit(2);
 }
 await initNodeBackend();
-const [a, b] = await Promise.all(parsed.positionals.map(async (f) => createModel(await decodeBundle(new Uint8Array(readFileSync(f))))));
+const bytes = parsed.positionals.map((f) => new Uint8Array(readFileSync(f)));
+const [a, b] = await Promise.all(bytes.map(async (x) => createModel(await decodeBundle(x))));
 const { supports, queries } = await glyphInputs();
 const opts = pairOptions(parsed.values.quick === true);
 // A new support set each call (as an adapt miss), cycling through the same sets for both models.
@@ -41,6 +47,20 @@ const cycle = (m: typeof a): (() => unknown) => {
 const [adaptA, adaptB] = await timePair(cycle(a), cycle(b), opts);
 const heads = [a, b].map((m) => adapt(m!, supports[0]!).head);
 const [predictA, predictB] = await timePair(() => predict(a!, heads[0]!, queries), () => predict(b!, heads[1]!, queries), opts);
+// The adapt request through the app, the two bundles served as 'new' and 'old'; a support set of its own every call (a miss).
+// The app logs a JSON line per request on stdout, where this script prints its result: keep them off it.
+console.log = (...args: unknown[]) => console.error(...args);
+const kv = new MemoryKv();
+const app = createApp({ backend: () => initNodeBackend(), bundles: [{ name: 'new', bytes: async () => bytes[0]! }, { name: 'old', bytes: async () => bytes[1]! }], kv: () => kv });
+const env = { API_KEYS: BENCH_API_KEYS, RATE_LIMITS: 'off' };
+let unique = 0;
+const request = (model: string) => async () => {
+  const body = JSON.stringify({ user: 'bench', support: uniqueSupport(supports[unique % supports.length]!, unique++) });
+  const res = await app.fetch(apiRequest('http://bench.local', `/v1/models/${model}/adapt`, body), env);
+  if (res.status !== 200) throw new Error(`adapt request → ${res.status}: ${await res.text()}`);
+  await res.arrayBuffer();
+};
+const [requestA, requestB] = await timePair(request('new'), request('old'), opts);
 const row = (name: string, x: typeof adaptA, y: typeof adaptA) => ({ [`${name}_new_ms`]: x.p50, [`${name}_old_ms`]: y.p50, [`${name}_new_over_old`]: x.p50 / y.p50 });
-process.stdout.write(`${JSON.stringify({ new: parsed.positionals[0], old: parsed.positionals[1], quick: parsed.values.quick === true, ...row('adapt', adaptA, adaptB), ...row('predict', predictA, predictB) }, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify({ new: parsed.positionals[0], old: parsed.positionals[1], quick: parsed.values.quick === true, ...row('adapt', adaptA, adaptB), ...row('predict', predictA, predictB), ...row('adapt_request', requestA, requestB) }, null, 2)}\n`);
 [a, b].forEach((m) => m!.dispose());
