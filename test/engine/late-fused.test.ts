@@ -110,21 +110,31 @@ describe("scope 'late' on the fused late-block kernel", () => {
     [m, twoBlocks].forEach((x) => x.dispose());
   });
 
-  it('the default glyphs bundle on real glyphs: fused and autodiff heads predict alike on held-out queries', async () => {
-    const glyphs: Model = createModel(await decodeBundle(readFileSync('bundles/glyphs.fsb')));
-    const dataset = await loadGlyphsFromDisk();
-    const sampler = createEpisodeSampler(dataset, 'test', { ways: 5, shots: 5, queries: 3, seed: 11 });
-    for (let e = 0; e < 3; e++) {
-      const ep = sampler.next();
-      const s = toApiExamples(ep.support);
-      const q = toApiExamples(ep.query).inputs;
-      const fused = adapt(glyphs, s);
-      const auto = adapt(glyphs, s, { path: 'autodiff' });
-      expect(fused.path).toBe('fused');
-      expect(fused.guard?.verdict).toBe(auto.guard?.verdict);
-      const labels = (r: AdaptResult) => (predict(glyphs, r.head, q) as ClassPrediction[]).map((p) => p.label);
-      expect(labels(fused)).toEqual(labels(auto));
-    }
-    glyphs.dispose();
-  });
+  for (const [name, file] of [
+    ['the default glyphs bundle', 'bundles/glyphs.fsb'],
+    ['the opt-in v6 bundle (1×1 last pool, 288-d features)', 'bundles/glyphs-v6.fsb'],
+  ] as const) {
+    it(`${name} on real glyphs: fused and autodiff heads predict alike on held-out queries`, async () => {
+      await sameLabels(file);
+    });
+  }
 });
+
+/** A bundle's fused and autodiff heads give the same labels on 3 test episodes, and the guard decides alike. */
+async function sameLabels(file: string): Promise<void> {
+  const glyphs: Model = createModel(await decodeBundle(readFileSync(file)));
+  const dataset = await loadGlyphsFromDisk();
+  const sampler = createEpisodeSampler(dataset, 'test', { ways: 5, shots: 5, queries: 3, seed: 11 });
+  for (let e = 0; e < 3; e++) {
+    const ep = sampler.next();
+    const s = toApiExamples(ep.support);
+    const q = toApiExamples(ep.query).inputs;
+    const fused = adapt(glyphs, s);
+    const auto = adapt(glyphs, s, { path: 'autodiff' });
+    expect(fused.path).toBe('fused');
+    expect(fused.guard?.verdict).toBe(auto.guard?.verdict);
+    const labels = (r: AdaptResult) => (predict(glyphs, r.head, q) as ClassPrediction[]).map((p) => p.label);
+    expect(labels(fused)).toEqual(labels(auto));
+  }
+  glyphs.dispose();
+}
