@@ -130,6 +130,16 @@ function commandsSection(): string {
 }
 
 const args = process.argv.slice(2);
+const USAGE = 'usage: tsx scripts/results.ts [--run [ID_PREFIX...]]   (re)render docs/results.md; --run runs the evaluations first';
+if (args[0] === '--help' || args[0] === '-h') {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+// IDs follow --run; anything else is a mistake, and must not rewrite the docs.
+if (args.length && args[0] !== '--run') {
+  process.stderr.write(`results: unknown argument ${args[0]}\n${USAGE}\n`);
+  process.exit(2);
+}
 if (args[0] === '--run') run(args.slice(1));
 mkdirSync(plotsDir, { recursive: true });
 const head = existsSync(join(resultsDir, 'notes.md')) ? readFileSync(join(resultsDir, 'notes.md'), 'utf8') : '';
