@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Meta-trains the glyph body (conv-4, 32 filters) with ProtoNets in PyTorch, on the train splits of
 glyphs + symbols; icons are never read. Writes a state dict that `fewshot bundle import-torch` reads
-(no Python needed there) with scripts/torch/glyphs-v4.spec.json.
+(no Python needed there) with scripts/torch/glyphs-v4.spec.json (glyphs-v6.spec.json for --last-pool 1).
 
 Why PyTorch: the same episodes run ~20x faster than tfjs-wasm on this 2-core machine, and importing a
 .pth is a path the product supports (docs/pytorch.md). Not needed by CI or `npm test`.
