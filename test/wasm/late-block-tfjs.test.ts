@@ -51,7 +51,7 @@ describe('fused late-block kernel vs the engine\'s tfjs autodiff path (lateTail 
     expect(tf.memory().numTensors).toBe(tensors);
   });
 
-  it('the same block with a 1×1 pool (the default glyphs model): SGD and momentum to 1e-5; Adam no further from float64 than tfjs', () => {
+  it('the same block with a 1×1 pool (the last block of the opt-in v6 model): SGD and momentum to 1e-5; Adam no further from float64 than tfjs', () => {
     // Every position carries a gradient, so some kernel weights' gradients cancel to ~1e-8, where
     // Adam's rescaling turns float32 rounding into a visible step in either float32 path (as for the
     // symmetric channel below).

@@ -111,7 +111,7 @@ export const LATE_SHAPES: ReadonlyArray<Omit<LateSpec, 'steps' | 'lr' | 'optimiz
   { n: 9, h: 7, w: 7, cin: 3, co: 20, ks: 3, padding: 'valid', pool: 2, k: 2 },
   { n: 40, h: 6, w: 7, cin: 4, co: 18, ks: 2, padding: 'same', pool: 3, k: 20 },
   { n: 8, h: 4, w: 4, cin: 2, co: 5, ks: 3, padding: 1, pool: 2, k: 4 },
-  // A 1×1 pool (every position a feature, as the default glyphs model's last block): the forward
+  // A 1×1 pool (every position a feature, as the opt-in v6 glyphs model's last block): the forward
   // pairs neighbouring windows, so an odd row width and a channel remainder are here too.
   { n: 25, h: 3, w: 3, cin: 32, co: 32, ks: 3, padding: 'same', pool: 1, k: 5 },
   { n: 10, h: 5, w: 5, cin: 3, co: 20, ks: 3, padding: 'valid', pool: 1, k: 3 },
