@@ -14,7 +14,7 @@ import { createModel } from '../src/engine/model';
 import { predict } from '../src/engine/predict';
 import { meanCi95 } from '../src/eval/stats';
 import { initNodeBackend } from '../wasm/node';
-import { scriptArgs } from './script-args';
+import { scriptArgs, usageError } from './script-args';
 import type { AdaptationDefaults } from '../src/spec/model-spec';
 import type { ClassPrediction } from '../src/engine/predict';
 import type { Model } from '../src/engine/model';
@@ -23,15 +23,11 @@ const USAGE =
   "usage: tsx scripts/adapt-sweep.ts BUNDLE --configs JSON [--data glyphs|icons] [--split validation|test] [--style none|image|episode]\n" +
   '       [--ways 5] [--shots 5] [--episodes 200] [--queries 15 (icons: 3)] [--seed 11] [--json FILE]';
 const { bundle: file, values } = scriptArgs('adapt-sweep', USAGE, ['configs', 'data', 'split', 'style', 'ways', 'shots', 'episodes', 'queries', 'seed', 'json']);
-function usageError(why: string): never {
-  process.stderr.write(`adapt-sweep: ${why}\n${USAGE}\n`);
-  process.exit(2);
-}
-if (!values.configs) usageError('no --configs');
+if (!values.configs) usageError('adapt-sweep', USAGE, 'no --configs');
 await initNodeBackend();
 // The held-out icons domain is split by its fixed class halves: settings on 'validation', reports on 'test'.
 const domain = values.data ?? 'glyphs';
-if (domain !== 'glyphs' && domain !== 'icons') usageError(`--data ${domain}: glyphs or icons`);
+if (domain !== 'glyphs' && domain !== 'icons') usageError('adapt-sweep', USAGE, `--data ${domain}: glyphs or icons`);
 const data = domain === 'icons' ? byHalves(await loadDomainFromDisk('icons')) : await loadDomainFromDisk('glyphs');
 const model = createModel(await decodeBundle(new Uint8Array(readFileSync(file))));
 const configs = JSON.parse(values.configs!) as (Partial<AdaptationDefaults> & { name?: string })[];

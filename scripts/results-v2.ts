@@ -17,7 +17,7 @@ import { meanCi95 } from '../src/eval/stats';
 import { getTasks } from '../src/tasks/registry';
 import { createRng } from '../src/util/random';
 import { initNodeBackend } from '../wasm/node';
-import { scriptArgs } from './script-args';
+import { scriptArgs, usageError } from './script-args';
 import type { ClassPrediction } from '../src/engine/predict';
 
 const USAGE =
@@ -26,10 +26,7 @@ const USAGE =
 const { bundle: file, values } = scriptArgs('results-v2', USAGE, ['episodes', 'only', 'ways', 'shots', 'steps', 'lr', 'scope', 'json', 'seed', 'split']);
 // Defaults are chosen on 'validation' (scripts of their own); every reported number is on 'test'.
 const split = (values.split ?? 'test') as 'test' | 'validation';
-if (split !== 'test' && split !== 'validation') {
-  process.stderr.write(`results-v2: --split ${split}: test or validation\n${USAGE}\n`);
-  process.exit(2);
-}
+if (split !== 'test' && split !== 'validation') usageError('results-v2', USAGE, `--split ${split}: test or validation`);
 await initNodeBackend();
 const dataset = await loadGlyphsFromDisk();
 const data = await decodeBundle(new Uint8Array(readFileSync(file)));

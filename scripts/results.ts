@@ -12,6 +12,7 @@ import { learningCurvesSvg } from '../src/plots/learning-curves';
 import type { EvalResult } from '../src/eval/evaluate';
 import { v2Section } from './results-v2-render';
 import { imageSection } from './results-image-render';
+import { usageError } from './script-args';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const resultsDir = join(root, 'docs', 'results');
@@ -136,10 +137,7 @@ if (args[0] === '--help' || args[0] === '-h') {
   process.exit(0);
 }
 // IDs follow --run; anything else is a mistake, and must not rewrite the docs.
-if (args.length && args[0] !== '--run') {
-  process.stderr.write(`results: unknown argument ${args[0]}\n${USAGE}\n`);
-  process.exit(2);
-}
+if (args.length && args[0] !== '--run') usageError('results', USAGE, `unknown argument ${args[0]}`);
 if (args[0] === '--run') run(args.slice(1));
 mkdirSync(plotsDir, { recursive: true });
 const head = existsSync(join(resultsDir, 'notes.md')) ? readFileSync(join(resultsDir, 'notes.md'), 'utf8') : '';
