@@ -1,5 +1,5 @@
 // Two image bundles side by side in one Node process: adapt() of the same 5-way 5-shot glyph support
-// sets (bench/node/inputs.ts), predict() of 5 queries, and the whole adapt request (a cache miss)
+// sets (bench/node/inputs.ts) and of their 1-shot cut (one example a class), predict() of 5 queries, and the whole adapt request (a cache miss)
 // through the production app (`createApp`, KV in memory) serving both, each pair timed alternately
 // (`timePair`), so the ratio is like for like on a loaded machine. Used to price a candidate model
 // against the default (docs/benchmarks.md: v6 against v5); the suite's workerd rows give the
@@ -45,6 +45,16 @@ const cycle = (m: typeof a): (() => unknown) => {
   return () => adapt(m!, supports[i++ % supports.length]!);
 };
 const [adaptA, adaptB] = await timePair(cycle(a), cycle(b), opts);
+// 1-shot: the first example of each class of the same sets (where shifted views, if a bundle has them, apply).
+const oneShot = supports.map((s) => {
+  const first = s.labels.map((l, i) => s.labels.indexOf(l) === i);
+  return { inputs: s.inputs.filter((_, i) => first[i]), labels: s.labels.filter((_, i) => first[i]) };
+});
+const cycle1 = (m: typeof a): (() => unknown) => {
+  let i = 0;
+  return () => adapt(m!, oneShot[i++ % oneShot.length]!);
+};
+const [adapt1A, adapt1B] = await timePair(cycle1(a), cycle1(b), opts);
 const heads = [a, b].map((m) => adapt(m!, supports[0]!).head);
 const [predictA, predictB] = await timePair(() => predict(a!, heads[0]!, queries), () => predict(b!, heads[1]!, queries), opts);
 // The adapt request through the app, the two bundles served as 'new' and 'old'; a support set of its own every call (a miss).
@@ -62,5 +72,5 @@ const request = (model: string) => async () => {
 };
 const [requestA, requestB] = await timePair(request('new'), request('old'), opts);
 const row = (name: string, x: typeof adaptA, y: typeof adaptA) => ({ [`${name}_new_ms`]: x.p50, [`${name}_old_ms`]: y.p50, [`${name}_new_over_old`]: x.p50 / y.p50 });
-process.stdout.write(`${JSON.stringify({ new: parsed.positionals[0], old: parsed.positionals[1], quick: parsed.values.quick === true, ...row('adapt', adaptA, adaptB), ...row('predict', predictA, predictB), ...row('adapt_request', requestA, requestB) }, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify({ new: parsed.positionals[0], old: parsed.positionals[1], quick: parsed.values.quick === true, ...row('adapt', adaptA, adaptB), ...row('adapt_1shot', adapt1A, adapt1B), ...row('predict', predictA, predictB), ...row('adapt_request', requestA, requestB) }, null, 2)}\n`);
 [a, b].forEach((m) => m!.dispose());

@@ -21,6 +21,7 @@ export function checkDefaults(spec: ModelSpec, shapes: SpecShapes, defaults: Ada
   if (defaults.guard === 'split' && defaults.scope !== 'film' && defaults.scope !== 'late') bad("guard 'split' is for the feature scopes 'film' and 'late'");
   if (defaults.unknownDistance !== undefined && defaults.headInit !== 'prototype') bad('unknownDistance needs a prototype head');
   if (defaults.minContrast !== undefined && defaults.headInit !== 'prototype') bad('minContrast needs a prototype head');
+  if (defaults.shiftViews && (defaults.headInit !== 'prototype' || spec.inputShape.length !== 3)) bad('shiftViews needs a prototype head over image inputs [height, width, channels]');
   if (spec.task === 'classification' && defaults.headInit === 'learned' && !defaults.labels) bad('a learned classification head needs defaults.labels, one per output');
   if (defaults.labels) {
     if (spec.task !== 'classification') bad('labels are only meaningful for classification');

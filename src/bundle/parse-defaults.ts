@@ -33,6 +33,7 @@ export function parseDefaults(v: Json): AdaptationDefaults {
   if (out.scope === 'late' && out.lateBlocks === undefined) throw new BundleError('bad_header', "defaults: scope 'late' needs lateBlocks");
   if (o.minContrast !== undefined) out.minContrast = num(o.minContrast, 'defaults.minContrast');
   if (out.minContrast !== undefined && !(out.minContrast > 0)) throw new BundleError('bad_header', 'defaults.minContrast must be > 0');
+  if (o.shiftViews !== undefined) out.shiftViews = int(o.shiftViews, 'defaults.shiftViews', 0, 8);
   if (o.temperature !== undefined) out.temperature = num(o.temperature, 'defaults.temperature');
   if (o.unknownDistance !== undefined) out.unknownDistance = num(o.unknownDistance, 'defaults.unknownDistance');
   if (o.unknownDistances !== undefined) {

@@ -1,19 +1,20 @@
 import { runAutodiff } from './autodiff-path';
 import { EngineError } from './errors';
-import { runFeatures } from './feature-path';
+import { frozenRows, runFeatures } from './feature-path';
 import { lateBlockKernel } from './late-block-kernel';
 import { lateBlockShape } from './late-fused';
 import { linearHeadKernel } from './linear-head-kernel';
 import { isLinearHead, runFast, runFused } from './linear-paths';
 import { targetsOf } from './prepared';
 import { resolveOptions, validateSupport } from './validate';
+import { withShiftViews } from './views';
 import type { Head } from '../head/head';
 import type { GuardReport } from './guard-report';
 import type { InnerOptimizer } from '../spec/model-spec';
 import type { LateBlockShape } from './late-fused';
 import type { Model } from './model';
 import type { FrozenFeatures, PathResult, Prepared } from './prepared';
-import type { SupportSet } from './validate';
+import type { ResolvedSupport, SupportSet } from './validate';
 
 export type AdaptPath = 'autodiff' | 'fast' | 'fused';
 
@@ -91,12 +92,17 @@ function prepare(model: Model, support: SupportSet, opts: AdaptOptions): Prepare
   const k = s.labelIdx ? s.headLabels.length : model.outputSize!;
   if (!s.labelIdx && k !== 1) throw new EngineError('label_kind', `this regression model has ${k} outputs; a support set gives one target per input`);
   if (opts.frozen && opts.frozen.rows.length !== s.n) throw new EngineError('input_length', `${opts.frozen.rows.length} frozen feature rows for ${s.n} inputs`);
-  return { support: s, loss: s.labelIdx ? 'softmax-ce' : 'mse', k, y: targetsOf(s, k), steps, lr, optimizer, ...(opts.frozen ? { frozen: opts.frozen } : {}) };
+  const viewed = model.defaults.shiftViews ? withShiftViews(s, model.spec.inputShape, model.defaults.shiftViews) : undefined;
+  const rows = viewed ?? s;
+  // Frozen rows cover the user's examples; the views' rows are computed here, the same as in a whole run.
+  const frozen = opts.frozen && viewed ? { ...opts.frozen, rows: [...opts.frozen.rows, ...frozenRows(model, viewed.x.subarray(s.n * model.inputSize), viewed.n - s.n).rows] } : opts.frozen;
+  return { support: rows, loss: s.labelIdx ? 'softmax-ce' : 'mse', k, y: targetsOf(rows, k), steps, lr, optimizer, ...(frozen ? { frozen } : {}) };
 }
 
-function fewestPerClass(labelIdx: Int32Array | number[]): number {
+/** Examples in the smallest class, counting the user's examples only (not shifted views). */
+function fewestPerClass(s: ResolvedSupport): number {
   const counts = new Map<number, number>();
-  for (const c of labelIdx) counts.set(c, (counts.get(c) ?? 0) + 1);
+  for (const c of s.labelIdx!.subarray(0, s.examples ?? s.n)) counts.set(c, (counts.get(c) ?? 0) + 1);
   return Math.min(...counts.values());
 }
 
@@ -115,7 +121,7 @@ export function adapt(model: Model, support: SupportSet, opts: AdaptOptions = {}
   const r = run(model, p, path);
   checkFinite(r);
   const head: Head = { modelId: model.id, task: model.spec.task, labels: p.support.headLabels, scope: model.defaults.scope, params: r.params };
-  if (model.defaults.unknownDistances?.length && p.support.labelIdx) head.shots = fewestPerClass(p.support.labelIdx);
+  if (model.defaults.unknownDistances?.length && p.support.labelIdx) head.shots = fewestPerClass(p.support);
   const out: AdaptResult = { head, steps: p.steps, lr: p.lr, optimizer: p.optimizer, loss: { before: r.lossBefore, after: r.lossAfter }, path, stepsUsed: r.stepsUsed ?? p.steps };
   if (r.guard) out.guard = r.guard;
   return out;

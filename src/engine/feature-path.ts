@@ -68,12 +68,16 @@ function concat(rows: Float32Array[]): Float32Array {
 export function frozenFeatures(model: Model, inputs: number[][]): FrozenFeatures | null {
   if (model.defaults.scope !== 'film' && model.defaults.scope !== 'late') return null;
   if (inputs.length === 0) return { shape: [], rows: [] };
+  return frozenRows(model, checkInputs(inputs, model.inputSize), inputs.length);
+}
+
+/** `frozenFeatures` of n checked inputs x [n, inputSize] (a feature scope's model). */
+export function frozenRows(model: Model, x: Float32Array, n: number): FrozenFeatures {
   const scope = featureScope(model);
-  const x = checkInputs(inputs, model.inputSize);
-  const z = tf.tidy(() => scope.frozen(tf.reshape(tf.tensor2d(x, [inputs.length, model.inputSize]), [-1, ...model.spec.inputShape])));
+  const z = tf.tidy(() => scope.frozen(tf.reshape(tf.tensor2d(x, [n, model.inputSize]), [-1, ...model.spec.inputShape])));
   const shape = z.shape.slice(1);
   const all = readF32(z);
   z.dispose();
-  const size = all.length / inputs.length;
-  return { shape, rows: inputs.map((_, i) => all.slice(i * size, (i + 1) * size)) };
+  const size = all.length / n;
+  return { shape, rows: Array.from({ length: n }, (_, i) => all.slice(i * size, (i + 1) * size)) };
 }

@@ -26,8 +26,9 @@ export type GuardPlan = { kind: 'check'; split: GuardSplit } | { kind: 'decided'
 export function guardPlan(mode: AdaptGuard, p: Prepared): GuardPlan {
   if (mode === 'off') return { kind: 'decided', report: { verdict: 'unchecked', reason: 'guard off' } };
   if (p.steps === 0) return { kind: 'decided', report: { verdict: 'unchecked', reason: 'no steps asked for' } };
+  // Shifted views (rows after the user's examples) are no held-out evidence: a class they stand in for has one example.
   const byClass = new Map<number, number[]>();
-  p.support.labelIdx!.forEach((c, i) => byClass.set(c, [...(byClass.get(c) ?? []), i]));
+  p.support.labelIdx!.subarray(0, p.support.examples ?? p.support.n).forEach((c, i) => byClass.set(c, [...(byClass.get(c) ?? []), i]));
   const fewest = Math.min(...[...byClass.values()].map((v) => v.length));
   if (fewest < 2) return { kind: 'decided', report: { verdict: 'kept', reason: 'a class has one example: nothing to hold out' } };
   const split: GuardSplit = { fit: [], check: [] };

@@ -20,6 +20,8 @@ export interface ResolvedSupport {
   labelIdx?: Int32Array;
   /** Targets [n, 1] (regression). */
   targets?: Float32Array;
+  /** The user's examples are the first `examples` rows (all n when absent); the rest are shifted views of them (src/engine/views.ts). */
+  examples?: number;
 }
 
 /** Checks every input row's length and values; returns them as one float32 block. */

@@ -147,6 +147,12 @@ export interface AdaptationDefaults {
    * closer to a sparse glyph's prototype than that glyph's own drawings. Absent: no such rule.
    */
   minContrast?: number;
+  /**
+   * Image prototype heads: a class with one example also gets the example shifted by this many pixels
+   * up, down, left and right, and its prototype is the mean embedding of the five (src/engine/views.ts).
+   * Absent or 0: no views.
+   */
+  shiftViews?: number;
 }
 
 export interface Provenance {

@@ -53,6 +53,8 @@ describe('decodeBundle', () => {
     expect(await refusal(decodeBundle(await edited((h) => (h.defaults.guardTolerance = 0.5))), 'bad_header')).toMatch(/guardTolerance/);
     expect(await refusal(decodeBundle(await edited((h) => (h.defaults.guardLossSlack = -1))), 'bad_header')).toMatch(/guardLossSlack must be ≥ 0/);
     expect(await refusal(decodeBundle(await edited((h) => (h.defaults.minContrast = 0))), 'bad_header')).toMatch(/minContrast must be > 0/);
+    expect(await refusal(decodeBundle(await edited((h) => (h.defaults.shiftViews = 1.5))), 'bad_header')).toMatch(/shiftViews/);
+    expect(await refusal(decodeBundle(await edited((h) => (h.defaults.shiftViews = 9))), 'bad_header')).toMatch(/shiftViews/);
     await refusal(decodeBundle(await edited((h) => (h.provenance.metrics = { acc: 'high' }))), 'bad_header');
     await refusal(decodeBundle(await edited((h) => (h.spec.inputShape = [16.5]))), 'bad_header');
   });
@@ -65,6 +67,7 @@ describe('decodeBundle', () => {
   it('refuses specs whose layers do not fit together', async () => {
     await refusal(decodeBundle(await edited((h) => h.spec.body.unshift({ kind: 'maxPool', size: 2 }))), 'bad_spec');
     await refusal(decodeBundle(await edited((h) => (h.spec.task = 'regression'))), 'bad_spec');
+    expect(await refusal(decodeBundle(await edited((h) => (h.defaults.shiftViews = 1))), 'bad_spec')).toMatch(/shiftViews needs .* image inputs/);
     await refusal(decodeBundle(await edited((h) => (h.spec.head = [{ kind: 'relu' }]))), 'bad_spec');
     await refusal(decodeBundle(await edited((h) => h.spec.head.push({ kind: 'relu' }))), 'bad_spec');
     await refusal(decodeBundle(await edited((h) => h.spec.body.push({ kind: 'dense', name: 'fc1', units: 3 }))), 'bad_spec');
