@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The default image model v5 (bundles/README.md): v4's body (scripts/glyphs-v4.sh) trained on a little
+# The previous default image model v5 (bundles/README.md; written to .cache/v5/glyphs-v5.fsb — the default
+# v7, scripts/glyphs-v7.sh, is v5 with shifted views of 1-shot classes): v4's body (scripts/glyphs-v4.sh) trained on a little
 # further with outlier exposure — blank-ish, noise and blot images pushed at least as far from every
 # prototype as the real queries are from their own (weight 0.1, lr 1e-4, 1,500 episodes) — imported
 # through our own .pth reader with v5's settings (scripts/torch/glyphs-v5.spec.json: the guard's
@@ -18,5 +19,5 @@ if [ "$STAGE" = all ]; then
 fi
 $F bundle import-torch .cache/v5/body.pth --spec scripts/torch/glyphs-v5.spec.json --out .cache/v5/uncalibrated.fsb
 REJECT=${REJECT:-$(npx tsx scripts/calibration-margin.ts .cache/v5/uncalibrated.fsb --rule ucb --episodes 60 --json docs/results/v5-calibration-margin.json | sed -n 's/^chosen --reject \([0-9.:,]*\).*/\1/p')}
-$F calibrate --bundle .cache/v5/uncalibrated.fsb --shots 1,2,3,5,10 --episodes 500 --reject "$REJECT" --out bundles/glyphs.fsb
-$F bundle quantize bundles/glyphs.fsb --dtype int8 --out bundles/glyphs-int8.fsb
+$F calibrate --bundle .cache/v5/uncalibrated.fsb --shots 1,2,3,5,10 --episodes 500 --reject "$REJECT" --out .cache/v5/glyphs-v5.fsb
+$F bundle quantize .cache/v5/glyphs-v5.fsb --dtype int8 --out .cache/v5/glyphs-v5-int8.fsb

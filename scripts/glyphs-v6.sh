@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The opt-in image model v6, bundles/glyphs-v6.fsb (bundles/README.md; the default stays v5, which
+# The opt-in image model v6, bundles/glyphs-v6.fsb (bundles/README.md; the default is v7, which
 # meets the 20 ms adapt budget v6 does not): v5's body (scripts/glyphs-v5.sh) with its last max
 # pool removed — the 3×3×32 map is the embedding (288-d) instead of the 2×2 window at its top-left
 # corner — trained on twice, each leg with v5's outlier exposure: 3,000 episodes 30-way, then 3,000
 # episodes 60-way (Snell et al. 2017: training wider than testing), Adam 3e-4 with cosine decay;
-# imported with v5's request-time settings (scripts/torch/glyphs-v6.spec.json), then calibrated per
+# imported with v5's request-time settings and v7's shifted views of one-example classes
+# (scripts/torch/glyphs-v6.spec.json: shiftViews 3, added after v6 first shipped), then calibrated per
 # shot count at the rates leave-one-script-out on the validation scripts chose (upper 95% bound ≤ 1%).
 #   bash scripts/glyphs-v6.sh              # train from .cache/v5/body.pth (run glyphs-v5.sh first) + build
 #   STAGE=build bash scripts/glyphs-v6.sh  # only import, calibrate and quantize .cache/v6/body.pth

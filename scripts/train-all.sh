@@ -26,12 +26,14 @@ if [ "$STAGE" = all ] || [ "$STAGE" = glyphs ]; then
   npx tsx scripts/glyphs-v3.ts bundles/glyphs-v2.fsb /tmp/glyphs-v3-raw.fsb
   $F calibrate --bundle /tmp/glyphs-v3-raw.fsb --shots 1,2,3,5,10 --episodes 500 --out /tmp/glyphs-v3.fsb
   # v4: a body meta-trained on glyphs + symbols in PyTorch, imported, calibrated (.cache/v4/glyphs-v4.fsb);
-  # v5 (the default): that body after outlier exposure, v5's guard allowance, contrast rule and per-shot
-  # rates, writes bundles/glyphs.fsb and glyphs-int8.fsb; v6 (opt-in, bundles/glyphs-v6.fsb): v5's body
-  # without its last max pool, trained on 30- then 60-way.
+  # v5: that body after outlier exposure, v5's guard allowance, contrast rule and per-shot rates
+  # (.cache/v5/glyphs-v5.fsb); v6 (opt-in, bundles/glyphs-v6.fsb): v5's body without its last max pool,
+  # trained on 30- then 60-way; v7 (the default): v5 with shifted views of 1-shot classes, recalibrated,
+  # writes bundles/glyphs.fsb and glyphs-int8.fsb.
   bash scripts/glyphs-v4.sh
   bash scripts/glyphs-v5.sh
   bash scripts/glyphs-v6.sh
+  bash scripts/glyphs-v7.sh
 fi
 
 if [ "$STAGE" = all ] || [ "$STAGE" = algos ]; then
@@ -46,6 +48,7 @@ fi
 if [ "$STAGE" = all ] || [ "$STAGE" = results ]; then
   npx tsx scripts/results.ts --run
   bash scripts/results-v2-all.sh
-  bash scripts/results-image-all.sh v5 bundles/glyphs.fsb .cache/v4/glyphs-v4.fsb
-  bash scripts/results-image-all.sh v6 bundles/glyphs-v6.fsb bundles/glyphs.fsb
+  bash scripts/results-image-all.sh v5 .cache/v5/glyphs-v5.fsb .cache/v4/glyphs-v4.fsb
+  bash scripts/results-image-all.sh v6 bundles/glyphs-v6.fsb .cache/v5/glyphs-v5.fsb
+  bash scripts/results-image-all.sh v7 bundles/glyphs.fsb .cache/v5/glyphs-v5.fsb
 fi

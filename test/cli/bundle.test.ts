@@ -161,6 +161,12 @@ describe('fewshot bundle', () => {
     expect(r.stdout).toMatch(/→ 1 output\n/);
   });
 
+  it("inspect names the default model's 1-shot views and its per-shot distances", async () => {
+    const r = await fewshot('inspect', join(root, 'bundles', 'glyphs.fsb'));
+    expect(r.stdout).toMatch(/1-example classes with 3-pixel shifted views/);
+    expect(r.stdout).toMatch(/unknown beyond distance [0-9.]+ \(1-shot\)/);
+  });
+
   it('import-tfjs reads model.json and its shards; export --format tfjs and re-import give the same weights', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fsb-cli-'));
     const out = join(dir, 'imported.fsb');
