@@ -30,7 +30,10 @@ export function guardPlan(mode: AdaptGuard, p: Prepared): GuardPlan {
   const byClass = new Map<number, number[]>();
   p.support.labelIdx!.subarray(0, p.support.examples ?? p.support.n).forEach((c, i) => byClass.set(c, [...(byClass.get(c) ?? []), i]));
   const fewest = Math.min(...[...byClass.values()].map((v) => v.length));
-  if (fewest < 2) return { kind: 'decided', report: { verdict: 'kept', reason: 'a class has one example: nothing to hold out' } };
+  if (fewest < 2) {
+    const views = p.support.examples !== undefined && p.support.examples < p.support.n ? ' (its prototype averages the example and shifted copies of it)' : '';
+    return { kind: 'decided', report: { verdict: 'kept', reason: `a class has one example${views}: nothing to hold out` } };
+  }
   const split: GuardSplit = { fit: [], check: [] };
   for (const idx of byClass.values()) idx.forEach((i, j) => (j % 2 === 0 ? split.fit : split.check).push(i));
   return { kind: 'check', split };

@@ -51,7 +51,7 @@ describe('shifted views of one-example classes (defaults.shiftViews)', () => {
     const s = imageSupport(7, 3, 1);
     const before = tf.memory().numTensors;
     const r = adapt(m, s);
-    expect(r.guard?.verdict).toBe('kept');
+    expect(r.guard).toMatchObject({ verdict: 'kept', reason: expect.stringMatching(/shifted copies/) });
     expect(r.stepsUsed).toBe(0);
     expect(r.head.shots).toBe(1);
     const resolved = withShiftViews({ n: 3, x: Float32Array.from(s.inputs.flat()), headLabels: s.labels, labelIdx: Int32Array.from([0, 1, 2]) }, [28, 28, 1], 2)!;
@@ -72,7 +72,8 @@ describe('shifted views of one-example classes (defaults.shiftViews)', () => {
     const mixed = { inputs: s.inputs.slice(1), labels: s.labels.slice(1) };
     const before = tf.memory().numTensors;
     const whole = adapt(m, mixed);
-    expect(whole.guard?.reason).toMatch(/one example/);
+    expect(whole.guard?.reason).toMatch(/one example \(its prototype averages the example and shifted copies of it\)/);
+    expect(adapt(m, s, { steps: 3 }).guard?.reason).not.toMatch(/shifted/);
     const cached = adapt(m, mixed, { frozen: frozenFeatures(m, mixed.inputs)! });
     expect(await encodeHead(cached.head)).toEqual(await encodeHead(whole.head));
     expect(tf.memory().numTensors).toBe(before);
