@@ -7,7 +7,7 @@ import { linearHeadKernel } from './linear-head-kernel';
 import { isLinearHead, runFast, runFused } from './linear-paths';
 import { targetsOf } from './prepared';
 import { resolveOptions, validateSupport } from './validate';
-import { withShiftViews } from './views';
+import { userLabels, withShiftViews } from './views';
 import type { Head } from '../head/head';
 import type { GuardReport } from './guard-report';
 import type { InnerOptimizer } from '../spec/model-spec';
@@ -102,7 +102,7 @@ function prepare(model: Model, support: SupportSet, opts: AdaptOptions): Prepare
 /** Examples in the smallest class, counting the user's examples only (not shifted views). */
 function fewestPerClass(s: ResolvedSupport): number {
   const counts = new Map<number, number>();
-  for (const c of s.labelIdx!.subarray(0, s.examples ?? s.n)) counts.set(c, (counts.get(c) ?? 0) + 1);
+  for (const c of userLabels(s)) counts.set(c, (counts.get(c) ?? 0) + 1);
   return Math.min(...counts.values());
 }
 

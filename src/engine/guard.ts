@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { featuresOf, stepFeatures } from './feature-steps';
 import { heldOutScore } from './held-out';
 import { plural } from '../util/plural';
+import { userLabels } from './views';
 import type { AdaptGuard } from '../spec/model-spec';
 import type { FeatureScope } from './feature-scope';
 import type { GuardReport } from './guard-report';
@@ -28,10 +29,10 @@ export function guardPlan(mode: AdaptGuard, p: Prepared): GuardPlan {
   if (p.steps === 0) return { kind: 'decided', report: { verdict: 'unchecked', reason: 'no steps asked for' } };
   // Shifted views (rows after the user's examples) are no held-out evidence: a class they stand in for has one example.
   const byClass = new Map<number, number[]>();
-  p.support.labelIdx!.subarray(0, p.support.examples ?? p.support.n).forEach((c, i) => byClass.set(c, [...(byClass.get(c) ?? []), i]));
+  userLabels(p.support).forEach((c, i) => byClass.set(c, [...(byClass.get(c) ?? []), i]));
   const fewest = Math.min(...[...byClass.values()].map((v) => v.length));
   if (fewest < 2) {
-    const views = p.support.examples !== undefined && p.support.examples < p.support.n ? ' (its prototype averages the example and shifted copies of it)' : '';
+    const views = userLabels(p.support).length < p.support.n ? ' (its prototype averages the example and shifted copies of it)' : '';
     return { kind: 'decided', report: { verdict: 'kept', reason: `a class has one example${views}: nothing to hold out` } };
   }
   const split: GuardSplit = { fit: [], check: [] };

@@ -57,3 +57,8 @@ export function withShiftViews(s: ResolvedSupport, inputShape: number[], shift: 
   }
   return { ...s, n, x, labelIdx, examples: s.n };
 }
+
+/** The class of each of the user's own examples: the rows before any views (all rows when there are none). */
+export function userLabels(s: ResolvedSupport): Int32Array {
+  return s.labelIdx!.subarray(0, s.examples ?? s.n);
+}
